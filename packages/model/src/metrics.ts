@@ -1,0 +1,49 @@
+import { ModelError } from './errors';
+
+function checkPair(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const n = actual.length;
+  if (predicted.length !== n) {
+    throw new ModelError('MODEL_INVALID_INPUT', `actual and predicted differ in length (${n} vs ${predicted.length})`);
+  }
+  if (n === 0) throw new ModelError('MODEL_INVALID_INPUT', 'a metric needs at least one value');
+  return n;
+}
+
+/**
+ * Coefficient of determination 1 − SS_res/SS_tot. NaN when every actual value
+ * is equal (SS_tot = 0): the score is undefined then, and a made-up 0 or 1
+ * would hide that.
+ */
+export function r2(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const n = checkPair(actual, predicted);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += actual[i] as number;
+  mean /= n;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) {
+    const y = actual[i] as number;
+    const e = y - (predicted[i] as number);
+    const d = y - mean;
+    ssRes += e * e;
+    ssTot += d * d;
+  }
+  return ssTot === 0 ? Number.NaN : 1 - ssRes / ssTot;
+}
+
+export function rootMeanSquaredError(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const n = checkPair(actual, predicted);
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const e = (actual[i] as number) - (predicted[i] as number);
+    ss += e * e;
+  }
+  return Math.sqrt(ss / n);
+}
+
+export function meanAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const n = checkPair(actual, predicted);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs((actual[i] as number) - (predicted[i] as number));
+  return s / n;
+}
