@@ -1,3 +1,7 @@
+// Every test runs under a zone with an offset (and DST): the machines run in
+// UTC, which would hide any code that lets the local zone touch a timestamp.
+process.env.TZ = 'America/New_York';
+
 /**
  * One jest run for every workspace. Workspace imports resolve to `src` so
  * tests never depend on a stale build; the build itself is checked by

@@ -1,1 +1,13 @@
-export {};
+export { LoaderError, isLoaderError } from './errors';
+export type { LoaderErrorCode } from './errors';
+export { parseDatabaseUrl, redactUrl, DEFAULT_SQLITE_PATH } from './db/database-url';
+export type { DatabaseTarget } from './db/database-url';
+export { openDatabase } from './db/open-database';
+export type { Database, Dialect } from './db/open-database';
+export { migrate, migrateDown } from './db/migrate';
+export { loadCsv } from './ingest/load-csv';
+export type { LoadOptions, LoadSummary, LoadProgress } from './ingest/load-csv';
+export { REJECT_REASONS } from './ingest/reject-reasons';
+export type { RejectReason } from './ingest/reject-reasons';
+export { POSTING_COLUMNS } from './ingest/postings-header';
+export { parseTimestamp, parseAmount, canonicalUuid } from './ingest/validate-posting';

@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import type { Database } from '../db/open-database';
+import { migrate } from '../db/migrate';
+import { LoaderError } from '../errors';
+import { CsvRowReader, RowSink } from './csv-row-reader';
+import { resolveHeader } from './postings-header';
+import { emptyReasonCounts, RejectReason } from './reject-reasons';
+import { RejectWriter } from './reject-writer';
+import { validatePosting, PostingValue } from './validate-posting';
+import type { PostingWriter } from './posting-writer';
+import { SqliteWriter } from './sqlite-writer';
+import { MysqlWriter } from './mysql-writer';
+import { LoadRunLog } from './load-run-log';
+
+export interface LoadProgress {
+  bytesRead: number;
+  /** Size of the input, when known (files); null for streams. */
+  totalBytes: number | null;
+  rowsRead: number;
+  rowsRejected: number;
+  elapsedSeconds: number;
+}
+
+export interface LoadOptions {
+  /** Reject CSV path; default `<input>.rejects.csv` for files; `null` writes none. */
+  rejectFile?: string | null;
+  /** Rows handed to the database per write (default 10,000). */
+  batchSize?: number;
+  /** Validate and report without writing to the database. */
+  dryRun?: boolean;
+  /** How a stream is named in messages and in load_runs. */
+  sourceName?: string;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Minimum milliseconds between progress callbacks (default 250). */
+  progressIntervalMs?: number;
+  /** MySQL: false forces multi-row upserts instead of LOAD DATA LOCAL INFILE. */
+  mysqlBulk?: boolean;
+}
+
+export interface LoadSummary {
+  source: string;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsReplaced: number;
+  rowsRejected: number;
+  rejectedByReason: Record<RejectReason, number>;
+  seconds: number;
+  rowsPerSecond: number;
+  bytes: number;
+  sha256: string;
+  rejectFile: string | null;
+  dryRun: boolean;
+  /** load_runs.id of this load; null for a dry run. */
+  runId: number | null;
+}
+
+const DEFAULT_BATCH = 10_000;
+
+/**
+ * Streams a postings CSV into the database per the data contract: every row
+ * validated, good rows upserted on uuid (last wins), bad rows written to the
+ * reject CSV with their line and raw text. Memory stays bounded by one batch
+ * and one read chunk, whatever the file size.
+ */
+export async function loadCsv(db: Database | null, input: string | Readable, options: LoadOptions = {}): Promise<LoadSummary> {
+  const started = process.hrtime.bigint();
+  const dryRun = options.dryRun ?? false;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new LoaderError('LOADER_BAD_OPTION', `batch size must be a positive whole number, got ${batchSize}`);
+  }
+  if (!db && !dryRun) throw new LoaderError('LOADER_BAD_OPTION', 'a database is required unless this is a dry run');
+
+  const isPath = typeof input === 'string';
+  const source = isPath ? input : (options.sourceName ?? '<stream>');
+  let totalBytes: number | null = null;
+  if (isPath) totalBytes = statInput(input);
+  const rejectPath = options.rejectFile === undefined ? (isPath ? `${input}.rejects.csv` : null) : options.rejectFile;
+
+  const stream: Readable = isPath ? fs.createReadStream(input, { highWaterMark: 1 << 20 }) : input;
+  const hash = createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  const counts = emptyReasonCounts();
+  // Created once the header is accepted: a refused file leaves no trace.
+  let rejects: RejectWriter | null = null;
+  const displayName = isPath ? path.basename(input) : source;
+
+  let positions: number[] | null = null;
+  let batch: PostingValue[] = [];
+  let rowsRead = 0;
+  let rowsRejected = 0;
+  let rowsLoaded = 0;
+  const sink: RowSink = {
+    row(fields, line, text, rawStart, rawEnd) {
+      if (positions === null) {
+        positions = resolveHeader(fields, displayName);
+        if (rejectPath) rejects = new RejectWriter(rejectPath);
+        return;
+      }
+      rowsRead++;
+      const reason = validatePosting(fields, positions, batch);
+      if (reason !== null) {
+        rowsRejected++;
+        counts[reason]++;
+        rejects?.add(line, reason, text.slice(rawStart, rawEnd));
+      }
+    },
+  };
+  const reader = new CsvRowReader(sink);
+
+  let writer: PostingWriter | null = null;
+  let runLog: LoadRunLog | null = null;
+  let bytesRead = 0;
+  let lastProgress = 0;
+  const interval = options.progressIntervalMs ?? 250;
+  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+
+  const flush = async (): Promise<void> => {
+    const rows = batch.length / 7;
+    if (rows === 0) return;
+    const values = batch;
+    batch = [];
+    rowsLoaded += rows;
+    if (dryRun) return;
+    if (!writer) writer = await beginWriting();
+    await writer.write(values, rows);
+  };
+  // Runs once the header is accepted: only then is anything written.
+  const beginWriting = async (): Promise<PostingWriter> => {
+    await migrate(db!);
+    runLog = await LoadRunLog.start(db!, source, totalBytes);
+    const w = db!.dialect === 'sqlite' ? new SqliteWriter(sqliteFile(db!)) : new MysqlWriter(db!.knex, { bulk: options.mysqlBulk });
+    await w.begin();
+    return w;
+  };
+
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bytesRead += buffer.length;
+      hash.update(buffer);
+      reader.push(decoder.write(buffer));
+      if (batch.length >= batchSize * 7) await flush();
+      if (rejects) await (rejects as RejectWriter).drain();
+      if (options.onProgress) {
+        const now = Date.now();
+        if (now - lastProgress >= interval) {
+          lastProgress = now;
+          options.onProgress({ bytesRead, totalBytes, rowsRead, rowsRejected, elapsedSeconds: elapsed() });
+        }
+      }
+    }
+    reader.push(decoder.end());
+    reader.end();
+    if (positions === null) {
+      throw new LoaderError('LOADER_BAD_HEADER', `${displayName}: the file is empty; expected a header line with uuid,category,zip_code,price,area,created_at,status`);
+    }
+    await flush();
+    // A header with no good rows still counts as a (finished) load.
+    if (!dryRun && !writer) writer = await beginWriting();
+    const { replaced } = writer ? await (writer as PostingWriter).finish() : { replaced: 0 };
+    writer = null;
+    if (rejects) await (rejects as RejectWriter).close();
+    const seconds = elapsed();
+    const summary: LoadSummary = {
+      source,
+      rowsRead,
+      rowsLoaded,
+      rowsReplaced: replaced,
+      rowsRejected,
+      rejectedByReason: counts,
+      seconds,
+      rowsPerSecond: seconds > 0 ? rowsRead / seconds : 0,
+      bytes: bytesRead,
+      sha256: hash.digest('hex'),
+      rejectFile: rejectPath ? path.resolve(rejectPath) : null,
+      dryRun,
+      runId: runLog ? (runLog as LoadRunLog).id : null,
+    };
+    if (runLog) await (runLog as LoadRunLog).finish(summary);
+    options.onProgress?.({ bytesRead, totalBytes, rowsRead, rowsRejected, elapsedSeconds: seconds });
+    return summary;
+  } catch (error) {
+    if (writer) await (writer as PostingWriter).abort();
+    if (rejects) await (rejects as RejectWriter).close().catch(() => undefined);
+    if (runLog) await (runLog as LoadRunLog).fail(error).catch(() => undefined);
+    if (!isPath) stream.destroy();
+    throw error;
+  } finally {
+    if (isPath && !stream.destroyed) stream.destroy();
+  }
+}
+
+function statInput(file: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new LoaderError('LOADER_FILE_NOT_FOUND', `no such file: ${file}`);
+  }
+  if (!stat.isFile()) throw new LoaderError('LOADER_FILE_NOT_FOUND', `not a file: ${file}`);
+  return stat.size;
+}
+
+function sqliteFile(db: Database): string {
+  if (db.target.dialect !== 'sqlite') throw new Error('not a SQLite database');
+  return db.target.filename;
+}
