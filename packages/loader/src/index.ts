@@ -11,3 +11,12 @@ export { REJECT_REASONS } from './ingest/reject-reasons';
 export type { RejectReason } from './ingest/reject-reasons';
 export { POSTING_COLUMNS } from './ingest/postings-header';
 export { parseTimestamp, parseAmount, canonicalUuid } from './ingest/validate-posting';
+export {
+  generatePostings,
+  generatePostingsText,
+  postingsStream,
+  writePostingsFile,
+  CATEGORIES,
+  CATEGORY_NAMES,
+} from './generator/generate-postings';
+export type { GenerateOptions, GenerationManifest } from './generator/generate-postings';
