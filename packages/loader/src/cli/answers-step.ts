@@ -1,0 +1,42 @@
+import { runAll, AnalysisOptions } from '@realxdeal/analysis';
+import type { Database } from '../db/open-database';
+import { LoaderError } from '../errors';
+import type { CliIo } from './cli-io';
+import { formatReport } from './report';
+
+/** The analysis flags shared by `start` and `analyze`. */
+export const ANALYSIS_FLAG_OPTIONS = {
+  out: { type: 'string' },
+  month: { type: 'string' },
+  drop: { type: 'string' },
+  spike: { type: 'string' },
+} as const;
+
+export interface AnalysisFlagValues {
+  month?: string;
+  drop?: string;
+  spike?: string;
+}
+
+function percent(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) {
+    throw new LoaderError('LOADER_BAD_OPTION', `--${flag} must be a number (percent), got ${value}`);
+  }
+  return n;
+}
+
+export function parseAnalysisFlags(values: AnalysisFlagValues): AnalysisOptions {
+  return {
+    month: values.month,
+    dropThreshold: percent('drop', values.drop),
+    spikeThreshold: percent('spike', values.spike),
+  };
+}
+
+/** Writes the six answer files and prints the report. */
+export async function writeAnswers(db: Database, outDir: string, options: AnalysisOptions, io: CliIo): Promise<void> {
+  const { answers, files } = await runAll(db.knex, outDir, options);
+  io.stdout.write(`\n${formatReport(answers, files)}`);
+}
