@@ -20,3 +20,4 @@ export {
   CATEGORY_NAMES,
 } from './generator/generate-postings';
 export type { GenerateOptions, GenerationManifest } from './generator/generate-postings';
+export { resolveDatabaseUrl, resolveUserPath } from './cli/cli-paths';

@@ -46,6 +46,18 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
   };
 }
 
+/**
+ * Knex prints its own warnings (e.g. "Acquire connection error") to stdout,
+ * which would corrupt a server's JSON log stream: send them to stderr,
+ * redacted, as single lines.
+ */
+const knexLog = {
+  warn: (message: unknown) => process.stderr.write(`knex warning: ${redactUrl(String(message)).split('\n')[0]}\n`),
+  error: (message: unknown) => process.stderr.write(`knex error: ${redactUrl(String(message)).split('\n')[0]}\n`),
+  deprecate: () => undefined,
+  debug: () => undefined,
+};
+
 function openSqlite(filename: string): Knex {
   try {
     fs.mkdirSync(path.dirname(filename), { recursive: true });
@@ -54,6 +66,7 @@ function openSqlite(filename: string): Knex {
   }
   return knexFactory({
     client: 'better-sqlite3',
+    log: knexLog,
     connection: { filename },
     useNullAsDefault: true,
     pool: {
@@ -77,6 +90,7 @@ function openSqlite(filename: string): Knex {
 function openMysql(target: Extract<DatabaseTarget, { dialect: 'mysql' }>): Knex {
   return knexFactory({
     client: 'mysql2',
+    log: knexLog,
     connection: {
       host: target.host,
       port: target.port,

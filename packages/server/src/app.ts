@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+// Types only: schemas are built with @sinclair/typebox (CommonJS); the
+// provider's runtime pulls in the ESM-only `typebox` 1.x, which jest on
+// Node 20 cannot load, and Fastify's own Ajv validates the schemas anyway.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ModelArtifact } from '@realxdeal/model';
+import type { Database } from '@realxdeal/loader';
+import { defaultConfig, type ServerConfig } from './config';
+import helmet from './plugins/external/helmet';
+import rateLimit from './plugins/external/rate-limit';
+import formbody from './plugins/external/formbody';
+import multipart from './plugins/external/multipart';
+import view from './plugins/external/view';
+import staticFiles from './plugins/external/static';
+import swagger from './plugins/external/swagger';
+import configPlugin from './plugins/app/config';
+import modelPlugin from './plugins/app/model';
+import databasePlugin from './plugins/app/database';
+import metricsPlugin from './plugins/app/metrics';
+import errorHandler from './plugins/app/error-handler';
+import pageRoutes from './routes/pages';
+import predictRoutes from './routes/predict';
+import batchRoutes from './routes/batch';
+import v2Routes from './routes/v2';
+import operationsRoutes from './routes/operations';
+import analysisRoutes from './routes/analysis';
+import { SERVER_NAME, SERVER_VERSION } from './version';
+
+export interface BuildAppOptions {
+  model: ModelArtifact;
+  /** Borrowed: the caller closes it after `app.close()`. */
+  database?: Database | null;
+  /** Overrides on top of the defaults (tests); server.ts passes the loaded config. */
+  config?: Partial<ServerConfig>;
+  /** Fastify's pino options; false (the default) for tests. */
+  logger?: boolean | object;
+}
+
+/** An incoming id is kept only if it cannot smuggle anything into a log line. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const config: ServerConfig = { ...defaultConfig(), ...options.config };
+  const logger: FastifyServerOptions['logger'] =
+    options.logger === undefined || options.logger === false
+      ? false
+      : options.logger === true
+        ? { level: config.LOG_LEVEL }
+        : { level: config.LOG_LEVEL, ...options.logger };
+
+  const app = Fastify({
+    logger,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    // JSON batches are bounded by count (MAX_BATCH_JSON); size the body
+    // limit from that so the count, not the byte limit, is what a client meets.
+    bodyLimit: Math.max(1024 * 1024, config.MAX_BATCH_JSON * 40),
+    // No type coercion: `{"x": 2}` is not a list and `"2"` is not a number.
+    // Query strings and forms are declared as strings, so they need none.
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Once close() starts, answers to requests still in flight say
+  // `Connection: close`, so keep-alive sockets do not hold shutdown open
+  // until their idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
+  });
+  // A streamed answer had its headers out before close() began; release its
+  // socket as soon as it turns idle instead.
+  app.addHook('onResponse', async () => {
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
+  });
+
+  // Third-party plugins first, then our decorators, then routes.
+  await app.register(helmet);
+  await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
+  await app.register(formbody);
+  await app.register(multipart, { maxUploadBytes: config.MAX_UPLOAD_BYTES });
+  await app.register(view);
+  await app.register(staticFiles);
+  await app.register(swagger, { version: SERVER_VERSION });
+
+  await app.register(configPlugin, { config });
+  await app.register(modelPlugin, { model: options.model });
+  await app.register(databasePlugin, { database: options.database ?? null, configured: config.DATABASE_URL !== undefined });
+  await app.register(metricsPlugin);
+  await app.register(errorHandler);
+
+  await app.register(pageRoutes);
+  await app.register(predictRoutes, { maxBatchJson: config.MAX_BATCH_JSON });
+  await app.register(batchRoutes);
+  await app.register(v2Routes, { serverName: SERVER_NAME, serverVersion: SERVER_VERSION, maxElements: config.MAX_BATCH_JSON });
+  await app.register(analysisRoutes);
+  await app.register(operationsRoutes);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * Every error the server reports carries a stable code; clients may switch on
+ * it, so a code is never renamed. Each maps to one HTTP status.
+ */
+export enum ServerErrorCode {
+  CONFIG_INVALID = 'SERVER_CONFIG_INVALID',
+  MISSING_X = 'SERVER_MISSING_X',
+  INVALID_X = 'SERVER_INVALID_X',
+  REPEATED_PARAMETER = 'SERVER_REPEATED_PARAMETER',
+  VALIDATION = 'SERVER_VALIDATION',
+  NOT_MULTIPART = 'SERVER_NOT_MULTIPART',
+  NO_FILE = 'SERVER_NO_FILE',
+  EMPTY_FILE = 'SERVER_EMPTY_FILE',
+  NO_USABLE_COLUMN = 'SERVER_NO_USABLE_COLUMN',
+  UPLOAD_TOO_LARGE = 'SERVER_UPLOAD_TOO_LARGE',
+  PAYLOAD_TOO_LARGE = 'SERVER_PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'SERVER_UNSUPPORTED_MEDIA_TYPE',
+  MODEL_NOT_FOUND = 'SERVER_MODEL_NOT_FOUND',
+  BAD_INFER_REQUEST = 'SERVER_BAD_INFER_REQUEST',
+  NOT_FOUND = 'SERVER_NOT_FOUND',
+  RATE_LIMITED = 'SERVER_RATE_LIMITED',
+  DATABASE_UNAVAILABLE = 'SERVER_DATABASE_UNAVAILABLE',
+  INTERNAL = 'SERVER_INTERNAL',
+}
+
+export const STATUS_BY_CODE: Readonly<Record<ServerErrorCode, number>> = {
+  [ServerErrorCode.CONFIG_INVALID]: 500,
+  [ServerErrorCode.MISSING_X]: 400,
+  [ServerErrorCode.INVALID_X]: 400,
+  [ServerErrorCode.REPEATED_PARAMETER]: 400,
+  [ServerErrorCode.VALIDATION]: 400,
+  [ServerErrorCode.NOT_MULTIPART]: 415,
+  [ServerErrorCode.NO_FILE]: 400,
+  [ServerErrorCode.EMPTY_FILE]: 400,
+  [ServerErrorCode.NO_USABLE_COLUMN]: 400,
+  [ServerErrorCode.UPLOAD_TOO_LARGE]: 413,
+  [ServerErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ServerErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ServerErrorCode.MODEL_NOT_FOUND]: 404,
+  [ServerErrorCode.BAD_INFER_REQUEST]: 400,
+  [ServerErrorCode.NOT_FOUND]: 404,
+  [ServerErrorCode.RATE_LIMITED]: 429,
+  [ServerErrorCode.DATABASE_UNAVAILABLE]: 503,
+  [ServerErrorCode.INTERNAL]: 500,
+};
+
+export class ServerError extends Error {
+  readonly code: ServerErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServerError';
+    this.code = code;
+    this.statusCode = STATUS_BY_CODE[code];
+  }
+}
+
+export function isServerError(error: unknown): error is ServerError {
+  return error instanceof ServerError;
+}
+
+/** The JSON error body of every non-v2 route. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+}

@@ -1,0 +1,66 @@
+import fp from 'fastify-plugin';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ServerMetrics;
+  }
+}
+
+/**
+ * One Registry per app instance: the prom-client global registry would make
+ * a second `buildApp` (every test) fail on duplicate metric names.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by route template and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency (to the last byte sent), by route template and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly predictions = new Counter({
+    name: 'predictions_total',
+    help: 'Predictions served, by endpoint (json, json_batch, form, v2, csv).',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+  readonly batchRows = new Counter({
+    name: 'batch_rows_total',
+    help: 'Data rows of uploaded CSV files answered, by outcome (predicted or error).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+/** Requests that reached no route share one label, so a scan cannot explode cardinality. */
+const UNMATCHED_ROUTE = 'unmatched';
+
+export default fp(
+  async (app) => {
+    const metrics = new ServerMetrics();
+    app.decorate('metrics', metrics);
+    app.addHook('onResponse', async (request, reply) => {
+      const labels = {
+        method: request.method,
+        route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+        status_code: String(reply.statusCode),
+      };
+      metrics.requests.inc(labels);
+      metrics.duration.observe(labels, reply.elapsedTime / 1000);
+    });
+    app.addHook('onClose', async () => metrics.registry.clear());
+  },
+  { name: 'realxdeal-metrics' },
+);

@@ -1,0 +1,125 @@
+import { pipeline, type Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ServerError, ServerErrorCode } from '../errors';
+import { BatchPredictStream } from '../lib/batch-predict';
+import { formatBytes } from '../lib/format';
+import { modelCard } from '../lib/model-card';
+import { HttpError, toHttpError } from '../plugins/app/error-handler';
+import { MULTIPART_OVERHEAD_BYTES } from '../plugins/external/multipart';
+import { batchPostSchema } from '../schemas/pages';
+
+/** A browser posting the form gets the form back with the message; API clients get JSON. */
+function prefersHtml(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/** `area.csv` → `area-predictions.csv`, with nothing a header could be split on. */
+function downloadName(uploaded: string | undefined): string {
+  const base = (uploaded ?? '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  return `${base === '' || base === '_' ? 'batch' : base}-predictions.csv`;
+}
+
+/**
+ * Reads and discards what is left of a request we answered early, so the
+ * browser sees the answer instead of a reset connection; a body far past
+ * the declared limit is cut off instead.
+ */
+function drain(raw: IncomingMessage, maxBytes: number): void {
+  let seen = 0;
+  raw.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) raw.destroy();
+  });
+  raw.resume();
+}
+
+const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const maxBytes = app.config.MAX_UPLOAD_BYTES;
+  const card = modelCard(app.model);
+
+  async function fail(request: FastifyRequest, reply: FastifyReply, error: HttpError): Promise<FastifyReply> {
+    if (error.statusCode >= 500) request.log.error({ code: error.code }, 'batch upload failed');
+    else request.log.info({ code: error.code, message: error.message }, 'batch upload rejected');
+    if (prefersHtml(request)) {
+      const html = await reply.viewAsync('batch-prediction.eta', {
+        title: 'Batch prediction',
+        card,
+        error: error.message,
+        maxUpload: formatBytes(maxBytes),
+      });
+      return reply.status(error.statusCode).type('text/html; charset=utf-8').send(html);
+    }
+    return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+  }
+
+  app.post('/batch_prediction', {
+    schema: batchPostSchema,
+    handler: async (request, reply) => {
+      // A declared size over the limit is refused before a byte is read;
+      // only then can the answer still be a real 413.
+      const declared = Number(request.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+        reply.header('connection', 'close');
+        return fail(request, reply, toHttpError(tooLarge(maxBytes)));
+      }
+
+      let part;
+      try {
+        part = await request.file();
+      } catch (error) {
+        return fail(request, reply, toHttpError(error));
+      }
+      if (part === undefined) {
+        return fail(
+          request,
+          reply,
+          toHttpError(new ServerError(ServerErrorCode.NO_FILE, 'no file was uploaded; send multipart/form-data with one CSV file (field name "file")')),
+        );
+      }
+
+      const file = part.file;
+      const predictor = new BatchPredictStream({ model: app.model, isTruncated: () => file.truncated, maxBytes });
+      pipeline(file, predictor, (error) => {
+        if (error && reply.sent) request.log.warn({ err: error }, 'batch stream ended early');
+      });
+      try {
+        await predictor.ready;
+      } catch (error) {
+        // The rest of the upload is still arriving; read it so the browser can show the answer.
+        drain(request.raw, maxBytes + MULTIPART_OVERHEAD_BYTES);
+        return fail(request, reply, toHttpError(error));
+      }
+
+      predictor.once('close', () => {
+        const { predicted, failed } = predictor.counts;
+        app.metrics.batchRows.inc({ outcome: 'predicted' }, predicted);
+        app.metrics.batchRows.inc({ outcome: 'error' }, failed);
+        app.metrics.predictions.inc({ endpoint: 'csv' }, predicted);
+        request.log.info({ rows: predictor.counts.rows, predicted, failed, truncated: file.truncated }, 'batch served');
+      });
+      return sendCsv(reply, predictor, downloadName(part.filename));
+    },
+  });
+};
+
+/**
+ * Streams are not describable by the route's response schema types, so the
+ * CSV goes out through the untyped reply interface.
+ */
+function sendCsv(reply: FastifyReply, body: Readable, filename: string): FastifyReply {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .send(body);
+}
+
+function tooLarge(maxBytes: number): ServerError {
+  return new ServerError(
+    ServerErrorCode.UPLOAD_TOO_LARGE,
+    `the upload is larger than the ${formatBytes(maxBytes)} limit (MAX_UPLOAD_BYTES); split the file or raise the limit`,
+  );
+}
+
+export default batchRoutes;

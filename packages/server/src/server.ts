@@ -1,0 +1,118 @@
+import type { FastifyInstance } from 'fastify';
+import { loadModel, ModelError } from '@realxdeal/model';
+import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from '@realxdeal/loader';
+import { buildApp } from './app';
+import { loadConfig } from './config';
+import { isServerError } from './errors';
+
+/** How often a database that was down at start is tried again. */
+const DATABASE_RETRY_MS = 5000;
+/** In-flight requests get this long after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 25_000;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Stops accepting connections, finishes in-flight requests, closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the server from an environment (normally `process.env`). Config,
+ * model or database-URL problems reject with a one-line message; an
+ * unreachable database does not: predictions do not need it, and /readyz
+ * says 503 until a background retry reaches it.
+ */
+export async function startServer(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const model = loadModel(config.MODEL_PATH);
+
+  let database: Database | null = null;
+  let unreachable: unknown = null;
+  // Unset means the loader's embedded default, so `npm start` serves the
+  // database it just loaded; relative sqlite paths mean the user's folder.
+  const url = resolveDatabaseUrl(config.DATABASE_URL, env);
+  {
+    try {
+      database = await openDatabase(url);
+    } catch (error) {
+      if (!isLoaderError(error) || error.code !== 'LOADER_DATABASE_UNREACHABLE') throw error;
+      unreachable = error;
+    }
+  }
+
+  const app = await buildApp({ model, database, config, logger: true });
+  app.log.info({ model: `${model.name}@${model.version}`, database: database?.description ?? null }, 'model loaded');
+  if (database !== null) await ensureSchema(database, app.log);
+  if (unreachable !== null) {
+    app.log.warn({ err: unreachable }, 'database unreachable at start; serving predictions, /readyz is 503 until it answers');
+    const reconnect = async (): Promise<Database> => {
+      const db = await openDatabase(url);
+      await ensureSchema(db, app.log);
+      return db;
+    };
+    app.database.retry(reconnect, DATABASE_RETRY_MS, app.log);
+  }
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // close() stops accepting, lets in-flight requests finish, then runs onClose hooks.
+      await app.close();
+      await app.database.current?.close();
+    })();
+    return stopping;
+  };
+  return { app, stop };
+}
+
+/**
+ * Applies the loader's migrations (idempotent), so a fresh database shows
+ * "no postings yet" on /analysis instead of failing on a missing table. A
+ * database user without DDL rights is not fatal: the dashboard copes.
+ */
+async function ensureSchema(db: Database, log: FastifyInstance['log']): Promise<void> {
+  try {
+    await migrate(db);
+  } catch (error) {
+    log.warn({ err: error, database: db.description }, 'could not apply migrations; /analysis may show an empty database');
+  }
+}
+
+/** One line for a person, not a stack trace, for the failures they can fix. */
+function describeStartupError(error: unknown): string {
+  if (error instanceof ModelError || isLoaderError(error) || isServerError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+async function main(): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer(process.env);
+  } catch (error) {
+    process.stderr.write(`realxdeal server failed to start: ${describeStartupError(error)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: NodeJS.Signals): void => {
+    server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      server.app.log.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (require.main === module) {
+  void main();
+}
