@@ -21,3 +21,7 @@ export {
 } from './generator/generate-postings';
 export type { GenerateOptions, GenerationManifest } from './generator/generate-postings';
 export { resolveDatabaseUrl, resolveUserPath } from './cli/cli-paths';
+export { LOAD_USAGE } from './cli/load-command';
+export { ANALYZE_USAGE } from './cli/analyze-command';
+export { TRAIN_USAGE } from './cli/train-command';
+export { MIGRATE_USAGE } from './cli/migrate-command';

@@ -64,7 +64,7 @@ describe.each(ENGINES)('realxdeal-loader start on %s', (engine) => {
     try {
       fs.copyFileSync(FIXTURE, path.join(tdb.dir, 'feb.csv'));
       const io = fakeIo({ INIT_CWD: tdb.dir, DATABASE_URL: tdb.url });
-      const code = await runLoadCommand(['feb.csv', '--summary-json', 'summary.json', '--quiet'], io);
+      const code = await runLoadCommand(['feb.csv', '--summary-json', 'summary.json', '--quiet', '--drop', '-70'], io);
       expect(io.err()).toBe('');
       expect(code).toBe(0);
       // Figures from __fixtures__/every-reason.expected.md.

@@ -10,6 +10,7 @@ import { createProgressReporter, formatCount } from './progress';
 import { describeError, exitCodeFor, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { resolveDatabaseUrl, resolveUserPath } from './cli-paths';
 import { writeAnswers, parseAnalysisFlags, ANALYSIS_FLAG_OPTIONS } from './answers-step';
+import { joinNegativeValues } from './analyze-command';
 
 export const LOAD_USAGE = `usage: realxdeal-loader start <file.csv> [options]
 
@@ -33,7 +34,8 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
   let args;
   try {
     args = parseArgs({
-      args: argv,
+      // `--drop -70` would otherwise read -70 as a flag.
+      args: joinNegativeValues(argv, ['--drop', '--spike']),
       allowPositionals: true,
       strict: true,
       options: {

@@ -1,0 +1,160 @@
+import '../esm-shims';
+/**
+ * docker/Dockerfile and .dockerignore against the repository: the stages the
+ * image needs, every file it copies present in the build context, and the
+ * runtime contract (user, port, health check, stop signal, entry point).
+ */
+import * as fs from 'node:fs';
+import { defaultConfig } from '@realxdeal/server';
+import {
+  dockerArgDefaults,
+  dockerStages,
+  execForm,
+  isDockerIgnored,
+  parseCopy,
+  parseDockerfile,
+  readRepoFile,
+  repoPath,
+  serverRoutes,
+  sourceOfDistPath,
+  type DockerStage,
+} from './deploy-files';
+
+const instructions = parseDockerfile(readRepoFile('docker', 'Dockerfile'));
+const stages = dockerStages(instructions);
+const runtime = stages[stages.length - 1];
+const ignore = readRepoFile('.dockerignore');
+const workspaces = (JSON.parse(readRepoFile('package.json')) as { workspaces: string[] }).workspaces;
+
+const of = (stage: DockerStage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+const runs = (stage: DockerStage) => of(stage, 'RUN').map((i) => i.args).join('\n');
+const last = (stage: DockerStage, keyword: string) => {
+  const found = of(stage, keyword).pop();
+  if (!found) throw new Error(`docker/Dockerfile: stage ${stage.name ?? stage.from} has no ${keyword}`);
+  return found;
+};
+/** A stage's base, following `FROM ${ARG}` and `FROM <earlier stage>` to an image. */
+function baseImage(stage: DockerStage): string {
+  const from = stage.from.replace(/\$\{(\w+)\}/g, (_m, name: string) => dockerArgDefaults(instructions)[name] ?? '');
+  const parent = stages.find((s) => s.name === from);
+  return parent ? baseImage(parent) : from;
+}
+function stageNamed(name: string): DockerStage {
+  const found = stages.find((s) => s.name === name);
+  if (!found) throw new Error(`docker/Dockerfile has no stage ${name}`);
+  return found;
+}
+/** The stage whose RUN matches, and the ones built FROM it. */
+function stageThatRuns(pattern: RegExp): DockerStage {
+  const found = stages.find((s) => pattern.test(runs(s)));
+  if (!found) throw new Error(`docker/Dockerfile: no stage runs ${pattern}`);
+  return found;
+}
+
+describe('docker/Dockerfile stages', () => {
+  it('builds on node:20-bookworm-slim everywhere', () => {
+    for (const stage of stages) expect(baseImage(stage)).toBe('node:20-bookworm-slim');
+  });
+
+  it('compiles native addons where npm ci runs: python3, make and g++', () => {
+    for (const stage of stages.filter((s) => /npm ci/.test(runs(s)))) {
+      const chain = [stage];
+      for (let s = stage; stages.some((p) => p.name === s.from); ) chain.push((s = stageNamed(s.from)));
+      const installed = chain.map(runs).join('\n');
+      for (const tool of ['python3', 'make', 'g++']) expect(installed).toMatch(new RegExp(`apt-get install[^\\n]*\\s${tool.replace('+', '\\+')}(\\s|$)`));
+    }
+  });
+
+  it('builds with every dependency and installs production dependencies separately', () => {
+    const build = stageThatRuns(/npm run build/);
+    expect(runs(build)).toMatch(/npm ci(?! --omit)/);
+    const prod = stageThatRuns(/npm ci --omit=dev/);
+    expect(prod).not.toBe(build);
+    const fromProd = of(runtime, 'COPY').map((c) => parseCopy(c.args)).filter((c) => c.flags.from === prod.name);
+    expect(fromProd.map((c) => c.sources)).toContainEqual(['/app/']);
+  });
+
+  it('ships no compiler and runs no install in the runtime stage', () => {
+    expect(runs(runtime)).not.toMatch(/apt-get install|npm ci|npm install/);
+  });
+
+  it('copies every workspace dist from the build stage, plus views, public, the model and data', () => {
+    const build = stageThatRuns(/npm run build/);
+    const copies = of(runtime, 'COPY').map((c) => parseCopy(c.args));
+    for (const ws of workspaces) {
+      expect(copies).toContainEqual(expect.objectContaining({ flags: { from: build.name }, sources: [`/app/${ws}/dist`], dest: `${ws}/dist` }));
+    }
+    const fromContext = copies.filter((c) => c.flags.from === undefined).flatMap((c) => c.sources);
+    expect(fromContext).toEqual(
+      expect.arrayContaining(['packages/server/views', 'packages/server/public', 'packages/model/models', 'data', 'docker/scripts']),
+    );
+  });
+});
+
+describe('docker/Dockerfile build context', () => {
+  const contextSources = instructions
+    .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+    .map((i) => parseCopy(i.args))
+    .filter((c) => c.flags.from === undefined)
+    .flatMap((c) => c.sources);
+
+  it.each(contextSources)('%s exists in the repository', (source) => {
+    expect(fs.existsSync(repoPath(source))).toBe(true);
+  });
+
+  it.each(contextSources)('%s is not left out by .dockerignore', (source) => {
+    expect(isDockerIgnored(source, ignore)).toBe(false);
+  });
+
+  it('leaves out host builds, local data, secrets and git', () => {
+    for (const p of [
+      'node_modules/knex/package.json',
+      'packages/loader/node_modules/x',
+      'packages/loader/dist/cli.js',
+      'packages/loader/dist/.tsbuildinfo',
+      'data/realxdeal.sqlite',
+      'data/realxdeal.sqlite-wal',
+      'data/postings_february.csv.rejects.csv',
+      'data/q5_alerts.csv',
+      'output/q1_avg_price_per_m2.csv',
+      '.git/HEAD',
+      'docker/.env',
+    ]) {
+      expect({ path: p, ignored: isDockerIgnored(p, ignore) }).toEqual({ path: p, ignored: true });
+    }
+    for (const p of ['data/postings_february.csv', 'packages/loader/src/cli.ts', 'package-lock.json', 'docker/scripts/volume-alert.sh']) {
+      expect({ path: p, ignored: isDockerIgnored(p, ignore) }).toEqual({ path: p, ignored: false });
+    }
+  });
+});
+
+describe('docker/Dockerfile runtime contract', () => {
+  it('runs as the unprivileged node user', () => {
+    expect(last(runtime, 'USER').args).toBe('node');
+    expect(last(runtime, 'USER').line).toBeLessThan(last(runtime, 'CMD').line);
+  });
+
+  it('works in /app, so the relative entry points of compose, k8s and the Procfile resolve', () => {
+    expect(last(runtime, 'WORKDIR').args).toBe('/app');
+  });
+
+  it("exposes the server's default port and stops it with SIGTERM", () => {
+    expect(of(runtime, 'EXPOSE').map((i) => i.args)).toEqual([String(defaultConfig().PORT)]);
+    expect(last(runtime, 'STOPSIGNAL').args).toBe('SIGTERM');
+  });
+
+  it('health-checks /healthz with node (slim images have no curl)', () => {
+    const check = last(runtime, 'HEALTHCHECK').args;
+    const cmd = execForm(check.replace(/^(--\S+\s+)*CMD\s+/, ''));
+    expect(Array.isArray(cmd) && cmd.slice(0, 2)).toEqual(['node', '-e']);
+    expect(check).toContain("path:'/healthz'");
+    expect(check).not.toMatch(/curl|wget/);
+    expect(serverRoutes().has('/healthz')).toBe(true);
+  });
+
+  it('starts the server by default', () => {
+    const cmd = execForm(last(runtime, 'CMD').args);
+    expect(cmd).toEqual(['node', 'packages/server/dist/server.js']);
+    expect(fs.existsSync(sourceOfDistPath((cmd as string[])[1]))).toBe(true);
+  });
+});
