@@ -1,1 +1,28 @@
-export {};
+/**
+ * @realxdeal/analysis: the data contract's five market questions as typed
+ * query functions over a knex instance the caller owns (better-sqlite3 or
+ * mysql2), and the six answer files. No connection, no CLI of its own.
+ */
+export type {
+  AnalysisOptions,
+  CategoryPrice,
+  CategoryOnline,
+  DayCount,
+  DailyChange,
+  AlertDay,
+  WeekdayMean,
+  AnalysisAnswers,
+  AnswerFileKey,
+  TrainingPairsOptions,
+} from './types';
+export { resolveMonth } from './month';
+export { avgPricePerM2, onlinePerCategory } from './category-questions';
+export { firstLastDay, dailyChange, alertDays, weekdayPattern } from './month-questions';
+export { answerAll } from './answer-all';
+export { ANSWER_FILES, ANSWER_COLUMNS, answerCsv, runAll } from './answer-files';
+export { trainingPairs } from './training-pairs';
+export { describeWeekdayPattern } from './describe-weekday';
+export { formatDecimal } from './format-decimal';
+export { validateOptions, DEFAULT_DROP_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './options';
+export { AnalysisError, isAnalysisError } from './errors';
+export type { AnalysisErrorCode, AnalysisErrorField } from './errors';

@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ANSWER_FILES } from '@realxdeal/analysis';
+import { joinNegativeValues, runAnalyzeCommand } from '../../src/cli/analyze-command';
+import { ENGINES } from '../helpers/engines';
+import { fakeIo } from '../helpers/fake-io';
+import { MARKET_CSV, MARKET_POSTINGS } from './__fixtures__/market-fixture';
+import { seededDatabase, type SeededDatabase } from './seeded-database';
+
+describe.each(ENGINES)('realxdeal-loader analyze on %s', (engine) => {
+  let seeded: SeededDatabase;
+  beforeAll(async () => {
+    seeded = await seededDatabase(engine, MARKET_POSTINGS);
+  });
+  afterAll(async () => {
+    await seeded?.dispose();
+  });
+
+  it('writes the six files, prints the report and exits 0', async () => {
+    const out = path.join(seeded.tdb.dir, 'answers');
+    const io = fakeIo({ INIT_CWD: seeded.tdb.dir });
+    const code = await runAnalyzeCommand(['--database-url', seeded.tdb.url, '--out', out], io);
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    for (const name of Object.values(ANSWER_FILES)) expect(fs.existsSync(path.join(out, name))).toBe(true);
+    expect(fs.readFileSync(path.join(out, ANSWER_FILES.q5), 'utf8')).toBe(MARKET_CSV.q5);
+    expect(io.out()).toContain('Market analysis for 2024-02');
+    expect(io.out()).toContain(`Answer files in ${out}:`);
+  });
+
+  it('takes the database from DATABASE_URL, the folder relative to where the user is, and negative thresholds', async () => {
+    const io = fakeIo({ INIT_CWD: seeded.tdb.dir, DATABASE_URL: seeded.tdb.url });
+    const code = await runAnalyzeCommand(['--out', 'rel', '--drop', '-80', '--spike', '300', '--month', '2024-02'], io);
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(fs.readFileSync(path.join(seeded.tdb.dir, 'rel', ANSWER_FILES.q5), 'utf8')).toBe(
+      'day,postings,previous_day_postings,change_pct,kind\n2024-02-03,0,2,-100,drop\n2024-02-29,0,1,-100,drop\n',
+    );
+  });
+});
+
+describe('realxdeal-loader analyze: what a user sees', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxd-analyze-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const sqliteUrl = (): string => `sqlite:${path.join(dir, 'db.sqlite')}`;
+
+  it('reports an empty database as empty, with header-only files', async () => {
+    const io = fakeIo({ INIT_CWD: dir });
+    expect(await runAnalyzeCommand(['--database-url', sqliteUrl()], io)).toBe(0);
+    expect(io.out()).toContain('The postings table is empty');
+    expect(fs.readFileSync(path.join(dir, 'output', ANSWER_FILES.q3), 'utf8')).toBe('day,postings\n');
+  });
+
+  it.each([
+    [['--month', '2021-13'], 'error: --month must be a month as YYYY-MM with MM from 01 to 12, got 2021-13\n'],
+    [['--month', 'feb'], 'error: --month must be a month as YYYY-MM (e.g. 2021-02), got feb\n'],
+    [['--drop', 'abc'], 'error: --drop must be a number (percent), got abc\n'],
+    [['--spike', ''], 'error: --spike must be a number (percent), got \n'],
+    [['--drop', '300'], 'error: --drop must not be above the spike threshold (200), got 300\n'],
+  ])('refuses %j with one line naming the flag, exit 1, before opening the database', async (argv, message) => {
+    // An unreachable server proves the flags are checked first.
+    const io = fakeIo({ INIT_CWD: dir, DATABASE_URL: 'mysql://root@127.0.0.1:1/x' });
+    expect(await runAnalyzeCommand(argv, io)).toBe(1);
+    expect(io.err()).toBe(message);
+    expect(io.out()).toBe('');
+  });
+
+  it.each([[['--bogus']], [['extra']], [['--month']]])('refuses %j with usage, exit 1', async (argv) => {
+    const io = fakeIo({ INIT_CWD: dir });
+    expect(await runAnalyzeCommand(argv, io)).toBe(1);
+    expect(io.err()).toMatch(/^error: .+\n\nusage: realxdeal-loader analyze/);
+  });
+
+  it('prints its usage for --help', async () => {
+    const io = fakeIo({ INIT_CWD: dir });
+    expect(await runAnalyzeCommand(['--help'], io)).toBe(0);
+    expect(io.out()).toContain('--spike N');
+  });
+
+  it('reports an unreachable server in one line without the password or a stack, exit 2', async () => {
+    const io = fakeIo({ INIT_CWD: dir });
+    expect(await runAnalyzeCommand(['--database-url', 'mysql://root:s3cret@127.0.0.1:1/x'], io)).toBe(2);
+    expect(io.err()).toMatch(/^error: cannot reach the database mysql:\/\/root:\*\*\*@127\.0\.0\.1:1\/x: .*\n$/);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+    expect(io.err()).not.toContain('s3cret');
+    expect(io.err()).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('reports an answer folder it cannot create, exit 1', async () => {
+    fs.writeFileSync(path.join(dir, 'blocker'), 'a file, not a folder');
+    const io = fakeIo({ INIT_CWD: dir });
+    expect(await runAnalyzeCommand(['--database-url', sqliteUrl(), '--out', 'blocker/answers'], io)).toBe(1);
+    expect(io.err()).toMatch(/^error: cannot write the answer files into .*blocker[/\\]answers: .*\n$/);
+  });
+});
+
+describe('joinNegativeValues', () => {
+  it('joins a threshold flag with a negative number, nothing else', () => {
+    expect(joinNegativeValues(['--drop', '-70', '--spike', '-.5', '--out', '-x'], ['--drop', '--spike'])).toEqual([
+      '--drop=-70',
+      '--spike=-.5',
+      '--out',
+      '-x',
+    ]);
+    expect(joinNegativeValues(['--drop', '--spike', '5'], ['--drop', '--spike'])).toEqual(['--drop', '--spike', '5']);
+  });
+});
