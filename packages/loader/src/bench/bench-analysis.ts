@@ -375,6 +375,12 @@ function printTable(results: EngineResult[], runs: number): void {
   console.log(row(widths.map((w) => '-'.repeat(w))));
   for (const l of lines) console.log(row(l));
   for (const r of results) {
+    // Headline figures for `npm run bench`'s summary table (scripts/bench-all.js).
+    const target = r.engine.startsWith('mysql') ? '<= plain and < 2 s' : '<= plain';
+    const pass = r.ours <= r.plain && (!r.engine.startsWith('mysql') || r.ours < 2);
+    console.log(`BENCH_RESULT ${JSON.stringify({ figure: `all answers, ${r.engine}, ${r.rows} rows`, value: r.ours, unit: 's', reference: r.plain, referenceLabel: 's plain SQL', ratio: r.ours / r.plain, target, pass })}`);
+  }
+  for (const r of results) {
     console.log(
       `${r.engine}: filled in ${r.fillSeconds.toFixed(1)} s; month ${r.answers.month}, ${r.answers.q1.length} categories, ` +
         `${r.answers.q5.length} alert days; ${r.note}; medians, online counts and daily counts agree with the plain SQL: ${r.agree ? 'yes' : 'NO'}`,

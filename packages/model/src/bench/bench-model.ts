@@ -10,6 +10,11 @@ const PREDICT_N = 10_000_000;
 const FIT_N = 1_000_000;
 const REPEATS = 5;
 
+/** One headline figure for `npm run bench`'s summary table (scripts/bench-all.js). */
+function benchResult(result: Record<string, string | number | boolean>): void {
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -81,6 +86,7 @@ function main(): void {
   rows.push({ what: 'plain loop b0 + b1*x (10M)', value: `${(baseRate / 1e6).toFixed(0)} M/s`, target: '' });
   rows.push({ what: 'predictMany degree 1 (10M)', value: `${(libRate / 1e6).toFixed(0)} M/s`, target: '' });
   rows.push({ what: 'ratio predictMany / loop', value: (libRate / baseRate).toFixed(2), target: '>= 0.80' });
+  benchResult({ figure: 'predictMany 10M values', value: libRate / 1e6, unit: 'M/s', reference: baseRate / 1e6, referenceLabel: 'M/s plain loop', ratio: libRate / baseRate, target: '>= 0.8', pass: libRate / baseRate >= 0.8 });
 
   const quadratic = model([60000, 2500, 1.5]);
   predictMany(quadratic, xs, out);
@@ -106,6 +112,7 @@ function main(): void {
       if (r > 0) times.push(t);
     }
     rows.push({ what: c.label, value: `${median(times).toFixed(3)} s`, target: c.target });
+    if (c.target !== 'info') benchResult({ figure: c.label, value: median(times), unit: 's', target: c.target, pass: median(times) < 1 });
   }
 
   const w0 = Math.max(...rows.map((r) => r.what.length), 'measure'.length);
