@@ -1,15 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { trainingPairs } from '@realxdeal/analysis';
 import { trainModel, ModelArtifact } from '@realxdeal/model';
-import { openDatabase, Database } from '../db/open-database';
+import type { Database } from '../db/open-database';
 import { migrate } from '../db/migrate';
 import { LoaderError } from '../errors';
 import type { CliIo } from './cli-io';
-import { describeError, exitCodeFor, EXIT_OK, EXIT_USAGE } from './exit-codes';
-import { resolveDatabaseUrl, resolveUserPath } from './cli-paths';
+import { resolveUserPath } from './cli-paths';
+import { parseCommandArgs, withDatabase } from './run-command';
 
 export const TRAIN_USAGE = `usage: realxdeal-loader train [options]
 
@@ -25,35 +24,26 @@ area > 0), holds out a seeded 20% for the metrics, and writes the model.
 `;
 
 export async function runTrainCommand(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'database-url': { type: 'string' },
-        category: { type: 'string', default: 'APARTMENT_RENT' },
-        degree: { type: 'string', default: '1' },
-        robust: { type: 'boolean', default: false },
-        seed: { type: 'string', default: '42' },
-        out: { type: 'string', default: path.join('output', 'model.json') },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    io.stderr.write(`error: ${(error as Error).message}\n\n${TRAIN_USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    io.stdout.write(TRAIN_USAGE);
-    return EXIT_OK;
-  }
-  let db: Database | null = null;
-  try {
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      'database-url': { type: 'string' },
+      category: { type: 'string', default: 'APARTMENT_RENT' },
+      degree: { type: 'string', default: '1' },
+      robust: { type: 'boolean', default: false },
+      seed: { type: 'string', default: '42' },
+      out: { type: 'string', default: path.join('output', 'model.json') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    TRAIN_USAGE,
+    io,
+  );
+  if (parsed.exit !== undefined) return parsed.exit;
+  const values = parsed.values;
+  return withDatabase(io, values['database-url'], async (db) => {
     const degree = wholeNumber('--degree', values.degree);
     const seed = wholeNumber('--seed', values.seed);
     const out = resolveUserPath(values.out, io.env);
-    db = await openDatabase(resolveDatabaseUrl(values['database-url'] ?? io.env.DATABASE_URL, io.env));
     await migrate(db);
     const { xs, ys } = await trainingPairs(db.knex, { category: values.category });
     if (xs.length === 0) {
@@ -72,13 +62,7 @@ export async function runTrainCommand(argv: string[], io: CliIo): Promise<number
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
     io.stdout.write(formatModel(model, out));
-    return EXIT_OK;
-  } catch (error) {
-    io.stderr.write(`${describeError(error, io.env)}\n`);
-    return exitCodeFor(error);
-  } finally {
-    await db?.close();
-  }
+  });
 }
 
 function wholeNumber(flag: string, value: string): number {
