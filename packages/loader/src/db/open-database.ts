@@ -47,12 +47,19 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
 }
 
 /**
- * Knex prints its own warnings (e.g. "Acquire connection error") to stdout,
+ * Knex prints its own warnings (e.g. "Connection Error: … lost") to stdout,
  * which would corrupt a server's JSON log stream: send them to stderr,
- * redacted, as single lines.
+ * redacted, as single lines. Its "Acquire connection error" is dropped:
+ * knex throws that same error to the caller, which reports it (the CLI in
+ * its one error line, the server in its log), so printing it as well made
+ * "database unreachable" two lines.
  */
 const knexLog = {
-  warn: (message: unknown) => process.stderr.write(`knex warning: ${redactUrl(String(message)).split('\n')[0]}\n`),
+  warn: (message: unknown) => {
+    const text = String(message);
+    if (text.startsWith('Acquire connection error')) return;
+    process.stderr.write(`knex warning: ${redactUrl(text).split('\n')[0]}\n`);
+  },
   error: (message: unknown) => process.stderr.write(`knex error: ${redactUrl(String(message)).split('\n')[0]}\n`),
   deprecate: () => undefined,
   debug: () => undefined,
