@@ -3,6 +3,18 @@
 process.env.TZ = 'America/New_York';
 
 /**
+ * Dependencies published as ESM only. Node 20 loads them with require(esm),
+ * so the built server runs, but jest's module runtime cannot before Node
+ * 24.9; ts-jest compiles just these files to CommonJS (transpile only, no
+ * type check). Add a package here when a suite fails with "Must use import
+ * to load ES Module: node_modules/<name>/...".
+ *   cookie 2               light-my-request, behind app.inject
+ *   content-disposition 3  @fastify/static (also serves Swagger UI)
+ */
+const ESM_ONLY = ['cookie', 'content-disposition'];
+const esmOnly = `/node_modules/(${ESM_ONLY.join('|')})/`;
+
+/**
  * One jest run for every workspace. Workspace imports resolve to `src` so
  * tests never depend on a stale build; the build itself is checked by
  * `tsc -b` in `npm test` and by the CLI tests that spawn `dist/`.
@@ -14,7 +26,14 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+    [`${esmOnly}.+\\.js$`]: [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', isolatedModules: true, sourceMap: true } },
+    ],
   },
+  // Everything else in node_modules stays untransformed; the second lookahead
+  // lets a nested copy (…/node_modules/x/node_modules/cookie/) through too.
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)(?!.*/node_modules/)`],
   moduleNameMapper: {
     '^@realxdeal/(model|analysis|loader|server)$': '<rootDir>/packages/$1/src/index.ts',
   },

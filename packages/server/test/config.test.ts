@@ -1,4 +1,3 @@
-import './esm-shims';
 import { DEFAULT_MODEL_PATH } from '@realxdeal/model';
 import { ServerErrorCode, loadConfig } from '@realxdeal/server';
 

@@ -1,4 +1,3 @@
-import './esm-shims';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ModelArtifact } from '@realxdeal/model';

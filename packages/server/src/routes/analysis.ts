@@ -44,6 +44,11 @@ function monthLabel(month: string): string {
   return `${MONTH_NAMES[Number(m) - 1] ?? m} ${year}`;
 }
 
+/** Day-over-day change for the tables: one decimal, as in the chart's tooltips; the CSV files keep full precision. */
+function changeCell(pct: number | null): string {
+  return pct === null ? '' : formatNumber(Number(pct.toFixed(1)));
+}
+
 function threshold(name: 'drop' | 'spike', text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const parsed = parseDecimal(text);
@@ -154,13 +159,13 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       q4: result.q4.map((r) => ({
         ...r,
         previous: r.previous_day_postings === null ? '' : String(r.previous_day_postings),
-        change: r.change_pct === null ? '' : formatNumber(r.change_pct, 4),
+        change: changeCell(r.change_pct),
         alert: result.q5.find((a) => a.day === r.day)?.kind ?? null,
       })),
       q5: result.q5.map((r) => ({
         ...r,
         previous: r.previous_day_postings === null ? '' : String(r.previous_day_postings),
-        change: r.change_pct === null ? '' : formatNumber(r.change_pct, 4),
+        change: changeCell(r.change_pct),
       })),
       weekday: result.weekday.map((r) => ({ ...r, mean: formatNumber(r.mean_postings, 4) })),
     };

@@ -2,7 +2,7 @@ import { pipeline, type Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ServerError, ServerErrorCode } from '../errors';
+import { ServerError, ServerErrorCode, isServerError } from '../errors';
 import { BatchPredictStream } from '../lib/batch-predict';
 import { formatBytes } from '../lib/format';
 import { modelCard } from '../lib/model-card';
@@ -69,7 +69,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         part = await request.file();
       } catch (error) {
-        return fail(request, reply, toHttpError(error));
+        return fail(request, reply, toHttpError(unreadableUpload(error)));
       }
       if (part === undefined) {
         return fail(
@@ -113,6 +113,23 @@ function sendCsv(reply: FastifyReply, body: Readable, filename: string): Fastify
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${filename}"`)
     .send(body);
+}
+
+/**
+ * `request.file()` fails with the multipart parser's own plain Error (no
+ * status) when the body is not well-formed multipart: "Unexpected end of
+ * multipart data", "Multipart: Boundary not found", a malformed part
+ * header. That is the client's upload, a 400, not a 500. Errors that carry
+ * a status (size and part limits, a non-multipart type) keep their mapping.
+ */
+function unreadableUpload(error: unknown): unknown {
+  if (isServerError(error) || typeof (error as { statusCode?: unknown } | null)?.statusCode === 'number') return error;
+  const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '').slice(0, 200) : String(error).slice(0, 200);
+  return new ServerError(
+    ServerErrorCode.NO_FILE,
+    `the upload could not be read as multipart/form-data (${detail}); send one CSV file as multipart/form-data (field name "file")`,
+    { cause: error },
+  );
 }
 
 function tooLarge(maxBytes: number): ServerError {

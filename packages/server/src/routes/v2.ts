@@ -58,12 +58,16 @@ function checkModel(model: ModelArtifact, name: string, version?: string): void 
 /**
  * Flattens row-major tensor data (flat or nested arrays are both allowed by
  * the protocol) into `out`, checking every element is a finite number.
+ * Nesting may go as deep as the shape has dimensions (`levels`), no deeper:
+ * deeper data is malformed, and unbounded recursion on a body like
+ * `[[[[…]]]]` overflowed the stack (a 500).
  */
-function flatten(data: unknown[], out: Float64Array, path: string, state: { n: number }): void {
+function flatten(data: unknown[], out: Float64Array, path: string, state: { n: number; shape: string }, levels: number): void {
   for (let i = 0; i < data.length; i++) {
     const value = data[i];
     if (Array.isArray(value)) {
-      flatten(value, out, `${path}[${i}]`, state);
+      if (levels <= 1) throw badRequest(`${path}[${i}] is nested deeper than the shape ${state.shape} allows`);
+      flatten(value, out, `${path}[${i}]`, state, levels - 1);
       continue;
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -98,8 +102,8 @@ export function infer(model: ModelArtifact, body: InferRequest, maxElements: num
     }
   }
   const xs = new Float64Array(n);
-  const state = { n: 0 };
-  flatten(input.data, xs, `input "${input.name}" data`, state);
+  const state = { n: 0, shape: `[${shape.join(', ')}]` };
+  flatten(input.data, xs, `input "${input.name}" data`, state, shape.length);
   if (state.n !== n) {
     throw badRequest(`input "${input.name}" has ${state.n} elements but its shape [${shape.join(', ')}] needs ${n}`);
   }

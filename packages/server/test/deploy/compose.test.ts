@@ -1,4 +1,3 @@
-import '../esm-shims';
 /**
  * docker/compose.yaml against the code it runs: every command, flag, port
  * and variable is checked against the loader CLI (its usage text and command

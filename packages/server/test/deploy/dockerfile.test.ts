@@ -1,4 +1,3 @@
-import '../esm-shims';
 /**
  * docker/Dockerfile and .dockerignore against the repository: the stages the
  * image needs, every file it copies present in the build context, and the

@@ -1,4 +1,3 @@
-import '../esm-shims';
 /**
  * The Kubernetes manifests (docker/k8s), the Procfile and the CI workflow
  * against the code: the same entry points as the image and compose, flags

@@ -1,0 +1,581 @@
+/**
+ * How fast the server answers, against a bare Fastify measured in the same
+ * script with the same settings:
+ *
+ * - HTTP: autocannon on `GET /predict?x=2` (the real server, started by
+ *   startServer) and on a bare Fastify route returning a constant JSON body
+ *   of the same shape. Target: requests/s at least 0.8 of bare. Both servers
+ *   are up side by side and alternate in rounds, so a change in the
+ *   machine's load hits both. Besides requests/s and p99 the table gives
+ *   each server's CPU time per request: requests/s of a fast server is
+ *   capped by the load generator (one core for autocannon), CPU per request
+ *   is not, though it too grows when other processes compete for the core.
+ * - Batch: a generated one-column CSV (1,000,000 and 5,000,000 rows) uploaded
+ *   with `curl -F file=@…` to POST /batch_prediction, the answer written to a
+ *   file and checked row by row. Reference: the same upload to a bare Fastify
+ *   route that only reads the body, i.e. the cost of moving the bytes.
+ *   Targets: 1M rows in under 0.8 s; the server's peak RSS under 150 MB and
+ *   flat (5M within 10 % of 1M).
+ *
+ * Each server runs in its own child process (this file with `--role`), so the
+ * load generator shares neither heap nor event loop with it; with two or
+ * more cores the server children are pinned to the last core and this
+ * process (autocannon, curl) to core 0 (taskset). Both servers have the
+ * logger on at level `silent`: startServer always configures pino, so the
+ * bare server does too, and neither writes a line per request. Our rate
+ * limiter stays on, with a limit (1e9 a minute) the run cannot reach, so its
+ * cost is in the figures. Peak RSS is the server child's VmHWM from
+ * /proc/<pid>/status, read after its uploads; every size gets a fresh child.
+ *
+ *   npm run bench:server
+ *   node packages/server/dist/bench/bench-server.js [--duration 10] [--warmup 2] [--connections 64]
+ *        [--rounds 3] [--rows 1000000] [--big-rows 5000000] [--runs 3] [--skip-http] [--skip-batch] [--skip-big]
+ *
+ * Traffic goes to 127.0.0.1 only; every wait is bounded in time.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { DEFAULT_MODEL_PATH, loadModel, predict, type ModelArtifact } from '@realxdeal/model';
+import { startServer } from '../server';
+
+/** The part of autocannon's programmatic API used here (it ships no types). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (
+  options: { url: string; connections: number; duration: number; pipelining: number },
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => unknown;
+
+const HOST = '127.0.0.1';
+const PREDICT_PATH = '/predict?x=2';
+const RPS_RATIO_TARGET = 0.8;
+const BATCH_SECONDS_TARGET = 0.8;
+const RSS_TARGET_MB = 150;
+const RSS_GROWTH_TARGET = 1.1;
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 30_000;
+const CURL_MAX_SECONDS = 300;
+const RATE_LIMIT_OUT_OF_REACH = '1000000000';
+
+interface Args {
+  duration: number;
+  warmup: number;
+  connections: number;
+  rows: number;
+  bigRows: number;
+  runs: number;
+  rounds: number;
+  skipHttp: boolean;
+  skipBatch: boolean;
+  skipBig: boolean;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench-server ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function positive(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function parseCommandLine(argv: string[]): Args & { role?: string; database?: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      role: { type: 'string' },
+      database: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      rows: { type: 'string' },
+      'big-rows': { type: 'string' },
+      runs: { type: 'string' },
+      rounds: { type: 'string' },
+      'skip-http': { type: 'boolean', default: false },
+      'skip-batch': { type: 'boolean', default: false },
+      'skip-big': { type: 'boolean', default: false },
+    },
+  });
+  return {
+    role: values.role,
+    database: values.database,
+    duration: positive('duration', values.duration, 10),
+    warmup: positive('warmup', values.warmup, 2),
+    connections: positive('connections', values.connections, 64),
+    rows: positive('rows', values.rows, 1_000_000),
+    bigRows: positive('big-rows', values['big-rows'], 5_000_000),
+    runs: positive('runs', values.runs, 3),
+    rounds: positive('rounds', values.rounds, 3),
+    skipHttp: values['skip-http'] ?? false,
+    skipBatch: values['skip-batch'] ?? false,
+    skipBig: values['skip-big'] ?? false,
+  };
+}
+
+// --- The two servers, each run as a child: `--role app` / `--role bare` ------
+
+/** The first line a server child prints: where it listens and who it is. */
+interface Listening {
+  port: number;
+  pid: number;
+}
+
+function announce(port: number): void {
+  process.stdout.write(`${JSON.stringify({ port, pid: process.pid } satisfies Listening)}\n`);
+}
+
+async function runApp(database: string): Promise<void> {
+  const server = await startServer({
+    PORT: '0',
+    HOST,
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database,
+    RATE_LIMIT_PER_MINUTE: RATE_LIMIT_OUT_OF_REACH,
+  });
+  process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
+  const address = server.app.server.address();
+  announce(typeof address === 'object' && address !== null ? address.port : 0);
+}
+
+async function runBare(): Promise<void> {
+  const model = loadModel(DEFAULT_MODEL_PATH);
+  // The body /predict?x=2 answers, computed once: same shape, same size.
+  const body = { ...predict(model, 2), model: { name: model.name, version: model.version } };
+  const app = Fastify({ logger: { level: 'silent' } });
+  app.get('/predict', async () => body);
+  // The upload reference: read the multipart body to the end, answer nothing.
+  app.addContentTypeParser('multipart/form-data', (_request, payload, done) => {
+    payload.on('error', done);
+    payload.on('end', () => done(null, null));
+    payload.resume();
+  });
+  app.post('/sink', async () => ({ ok: true }));
+  await app.listen({ port: 0, host: HOST });
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  const address = app.server.address();
+  announce(typeof address === 'object' && address !== null ? address.port : 0);
+}
+
+// --- Children: start, pin, stop ----------------------------------------------
+
+type Role = 'bare' | 'app';
+const ROLES: readonly Role[] = ['bare', 'app'];
+const CORES = os.availableParallelism();
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+const CAN_PIN = CORES >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const children = new Set<ChildProcess>();
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+}
+
+async function startChild(role: Role, extra: string[] = []): Promise<Server> {
+  const args = [__filename, '--role', role, ...extra];
+  const child = CAN_PIN
+    ? spawn('taskset', ['-c', String(CORES - 1), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const lines = createInterface({ input: child.stdout! });
+  const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
+  try {
+    const [line] = (await Promise.race([
+      once(lines, 'line'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`the ${role} server exited (${String(code)}) before listening`);
+      }),
+    ])) as [string];
+    const { port, pid } = JSON.parse(line) as Listening;
+    return { child, port, pid };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function stopChild(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = once(server.child, 'exit');
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function killChildren(): void {
+  for (const child of children) child.kill('SIGKILL');
+}
+
+/** kB figures from /proc/<pid>/status (VmRSS now, VmHWM the peak so far), in MB. */
+function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => {
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (match === null) throw new Error(`no ${key} in /proc/${pid}/status`);
+    return Number(match[1]);
+  };
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+// --- HTTP -------------------------------------------------------------------
+
+/** One headline figure for `npm run bench`'s summary table (scripts/bench-all.js). */
+function benchResult(result: Record<string, string | number | boolean>): void {
+  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+function cannon(url: string, connections: number, duration: number): Promise<AutocannonResult> {
+  // Required here, not at the top: the server children run this file too,
+  // and autocannon's modules would count in their RSS.
+  const autocannon = require('autocannon') as Autocannon;
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration, pipelining: 1 }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  return res.json();
+}
+
+interface HttpFigures {
+  rps: number;
+  p99: number;
+  /** Server CPU (user + system) per request served, in microseconds. */
+  cpuUs: number;
+}
+
+/** User + system CPU seconds the process has used so far (/proc/<pid>/stat, in clock ticks). */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+async function checkPredict(role: Role, server: Server, expected: number): Promise<string> {
+  const url = `http://${HOST}:${server.port}${PREDICT_PATH}`;
+  const answer = (await getJson(url)) as { prediction?: unknown };
+  if (answer.prediction !== expected) throw new Error(`${role} answered ${JSON.stringify(answer)}, expected prediction ${expected}`);
+  return url;
+}
+
+async function cannonRound(role: Role, server: Server, url: string, args: Args): Promise<HttpFigures> {
+  const cpuBefore = cpuSecondsOf(server.pid);
+  const result = await cannon(url, args.connections, args.duration);
+  const cpu = cpuSecondsOf(server.pid) - cpuBefore;
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${role}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  const figures = { rps: result.requests.average, p99: result.latency.p99, cpuUs: (cpu * 1e6) / result.requests.total };
+  log(`${role}: ${Math.round(figures.rps)} requests/s, p99 ${figures.p99} ms, ${figures.cpuUs.toFixed(1)} µs CPU per request`);
+  return figures;
+}
+
+interface HttpComparison {
+  bare: HttpFigures;
+  app: HttpFigures;
+  /** Median over rounds of ours / bare requests/s, each round's pair measured back to back. */
+  rpsRatio: number;
+  /** Median over rounds of bare / ours CPU per request. */
+  cpuRatio: number;
+}
+
+/**
+ * Both servers run side by side (idle while the other is measured), and the
+ * rounds alternate which goes first, so a change in the machine's load
+ * during the run hits both about equally. Figures are medians over rounds;
+ * ratios are the median of each round's own ratio.
+ */
+async function measureHttp(args: Args, database: string, expected: number): Promise<HttpComparison> {
+  const servers: Partial<Record<Role, Server>> = {};
+  try {
+    servers.bare = await startChild('bare');
+    servers.app = await startChild('app', ['--database', database]);
+    const urls = {
+      bare: await checkPredict('bare', servers.bare, expected),
+      app: await checkPredict('app', servers.app, expected),
+    };
+    for (const role of ROLES) {
+      log(`${role}: warm-up ${args.warmup} s`);
+      await cannon(urls[role], args.connections, args.warmup);
+    }
+    const rounds: Record<Role, HttpFigures[]> = { bare: [], app: [] };
+    for (let round = 0; round < args.rounds; round++) {
+      const order = round % 2 === 0 ? ROLES : [...ROLES].reverse();
+      for (const role of order) {
+        log(`round ${round + 1}/${args.rounds}, ${role}: ${args.duration} s, ${args.connections} connections`);
+        rounds[role].push(await cannonRound(role, servers[role]!, urls[role], args));
+      }
+    }
+    const summary = (list: HttpFigures[]): HttpFigures => ({
+      rps: median(list.map((f) => f.rps)),
+      p99: median(list.map((f) => f.p99)),
+      cpuUs: median(list.map((f) => f.cpuUs)),
+    });
+    const rpsRatios = rounds.app.map((ours, i) => ours.rps / rounds.bare[i]!.rps);
+    const cpuRatios = rounds.app.map((ours, i) => rounds.bare[i]!.cpuUs / ours.cpuUs);
+    log(`ours/bare requests/s by round: ${rpsRatios.map((r) => r.toFixed(2)).join(', ')}`);
+    return { bare: summary(rounds.bare), app: summary(rounds.app), rpsRatio: median(rpsRatios), cpuRatio: median(cpuRatios) };
+  } finally {
+    for (const server of Object.values(servers)) await stopChild(server);
+  }
+}
+
+// --- Batch ------------------------------------------------------------------
+
+/** The i-th value: 1.00 … 240.99 m², two decimals, spread over the model's range. */
+function valueText(i: number): string {
+  const cents = 100 + ((i * 7919) % 24000);
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+async function writeCsv(file: string, rows: number): Promise<number> {
+  const out = fs.createWriteStream(file);
+  const LINES_PER_WRITE = 10_000;
+  out.write('x\n');
+  for (let start = 0; start < rows; start += LINES_PER_WRITE) {
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(rows, start + LINES_PER_WRITE); i++) parts.push(valueText(i));
+    if (!out.write(`${parts.join('\n')}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return fs.statSync(file).size;
+}
+
+/**
+ * Every line of the answer: the header, then `x,prediction,` in input order
+ * with the prediction within rounding (6 decimals) of the model's own.
+ */
+async function checkAnswer(file: string, rows: number, model: ModelArtifact): Promise<void> {
+  const lines = createInterface({ input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  let n = -1;
+  for await (const line of lines) {
+    if (n === -1) {
+      if (line !== 'x,prediction,error') throw new Error(`answer header is ${JSON.stringify(line)}`);
+    } else {
+      const [x, prediction, error] = line.split(',');
+      const want = predict(model, Number(valueText(n))).prediction;
+      if (x !== valueText(n) || error !== '' || !(Math.abs(Number(prediction) - want) <= 5e-7 + Math.abs(want) * 1e-12)) {
+        throw new Error(`answer row ${n + 1} is ${JSON.stringify(line)}; expected x ${valueText(n)}, prediction ≈ ${want}, no error`);
+      }
+    }
+    n++;
+  }
+  if (n !== rows) throw new Error(`the answer has ${n} rows, expected ${rows}`);
+}
+
+/** curl's own figures: status and total seconds. Wall time is measured around it. */
+function curlUpload(url: string, input: string, output: string): Promise<{ status: number; wall: number; curl: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(
+      'curl',
+      ['-sS', '--max-time', String(CURL_MAX_SECONDS), '-o', output, '-w', '%{http_code} %{time_total}', '-F', `file=@${input};type=text/csv`, url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wall = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return reject(new Error(`curl failed (exit ${String(code)}): ${err.trim()}`));
+      const [status, total] = out.trim().split(' ');
+      resolve({ status: Number(status), wall, curl: Number(total) });
+    });
+  });
+}
+
+interface BatchFigures {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  sinkSeconds: number;
+  startRssMb: number;
+  peakRssMb: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function measureBatch(dir: string, rows: number, runs: number, database: string, model: ModelArtifact): Promise<BatchFigures> {
+  const input = path.join(dir, `x-${rows}.csv`);
+  const output = path.join(dir, 'answer.csv');
+  log(`writing ${rows.toLocaleString('en-US')} rows to ${input}`);
+  const bytes = await writeCsv(input, rows);
+
+  const sink = await startChild('bare');
+  const sinkSeconds: number[] = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      const r = await curlUpload(`http://${HOST}:${sink.port}/sink`, input, output);
+      if (r.status !== 200) throw new Error(`the sink answered ${r.status}`);
+      sinkSeconds.push(r.wall);
+    }
+  } finally {
+    await stopChild(sink);
+  }
+  log(`${rows} rows, sink: median ${median(sinkSeconds).toFixed(3)} s`);
+
+  // A fresh server per size, so its VmHWM is this size's peak.
+  const app = await startChild('app', ['--database', database]);
+  const seconds: number[] = [];
+  let startRssMb = 0;
+  let peakRssMb = 0;
+  try {
+    startRssMb = memoryOf(app.pid).rssMb;
+    for (let run = 0; run < runs; run++) {
+      fs.rmSync(output, { force: true });
+      const r = await curlUpload(`http://${HOST}:${app.port}/batch_prediction`, input, output);
+      if (r.status !== 200) throw new Error(`POST /batch_prediction answered ${r.status}: ${fs.readFileSync(output, 'utf8').slice(0, 300)}`);
+      seconds.push(r.wall);
+      log(`${rows} rows, ours run ${run + 1}: ${r.wall.toFixed(3)} s (curl ${r.curl.toFixed(3)} s)`);
+    }
+    peakRssMb = memoryOf(app.pid).peakMb;
+    await checkAnswer(output, rows, model);
+    log(`${rows} rows: answer checked, peak RSS ${peakRssMb.toFixed(1)} MB`);
+  } finally {
+    await stopChild(app);
+    fs.rmSync(input, { force: true });
+    fs.rmSync(output, { force: true });
+  }
+  return { rows, bytes, seconds: median(seconds), sinkSeconds: median(sinkSeconds), startRssMb, peakRssMb };
+}
+
+// --- Report -----------------------------------------------------------------
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'yes' : 'NO');
+const millions = (rows: number) => (rows % 1_000_000 === 0 ? `${rows / 1_000_000}M` : rows.toLocaleString('en-US'));
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseCommandLine(argv);
+  if (args.role === 'app') return runApp(args.database ?? '');
+  if (args.role === 'bare') return runBare();
+
+  if (CAN_PIN) spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  const model = loadModel(DEFAULT_MODEL_PATH);
+  const loadStart = os.loadavg()[0]!.toFixed(2);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realxdeal-bench-server-'));
+  const database = `sqlite:${path.join(dir, 'bench.sqlite')}`;
+  const rows: string[][] = [['measurement', 'ours', 'reference', 'ratio', 'target', 'met']];
+  let failed = false;
+  try {
+    if (!args.skipHttp) {
+      const { bare, app: ours, rpsRatio: ratio, cpuRatio } = await measureHttp(args, database, predict(model, 2).prediction);
+      failed ||= ratio < RPS_RATIO_TARGET;
+      benchResult({ figure: `GET ${PREDICT_PATH} requests/s`, value: ours.rps, unit: 'req/s', reference: bare.rps, referenceLabel: 'req/s bare Fastify', ratio, target: `>= ${RPS_RATIO_TARGET} of bare`, pass: ratio >= RPS_RATIO_TARGET });
+      rows.push(
+        [`GET ${PREDICT_PATH}: requests/s`, int(ours.rps), `bare Fastify: ${int(bare.rps)}`, ratio.toFixed(2), `>= ${RPS_RATIO_TARGET} of bare`, verdict(ratio >= RPS_RATIO_TARGET)],
+        [`GET ${PREDICT_PATH}: p99 latency`, `${ours.p99} ms`, `bare Fastify: ${bare.p99} ms`, (ours.p99 / Math.max(bare.p99, 1e-9)).toFixed(2), '-', '-'],
+        [
+          `GET ${PREDICT_PATH}: server CPU per request`,
+          `${ours.cpuUs.toFixed(1)} µs`,
+          `bare Fastify: ${bare.cpuUs.toFixed(1)} µs`,
+          `${cpuRatio.toFixed(2)} (bare/ours)`,
+          'info: requests/s ratio if the server were the only limit',
+          '-',
+        ],
+      );
+    }
+    if (!args.skipBatch) {
+      const sizes = args.skipBig ? [args.rows] : [args.rows, args.bigRows];
+      const figures: BatchFigures[] = [];
+      for (const size of sizes) figures.push(await measureBatch(dir, size, args.runs, database, model));
+      for (const f of figures) {
+        const label = `POST /batch_prediction ${millions(f.rows)} rows (${(f.bytes / 1e6).toFixed(1)} MB)`;
+        const timed = f.rows === args.rows;
+        const ok = !timed || f.seconds < BATCH_SECONDS_TARGET;
+        failed ||= !ok;
+        benchResult({ figure: `${label}`, value: f.seconds, unit: 's', reference: f.sinkSeconds, referenceLabel: 's upload to a bare sink', ratio: f.seconds / f.sinkSeconds, target: timed ? `< ${BATCH_SECONDS_TARGET} s` : 'info', pass: ok });
+        rows.push([
+          `${label}: seconds`,
+          f.seconds.toFixed(3),
+          `upload to a bare sink: ${f.sinkSeconds.toFixed(3)}`,
+          (f.seconds / f.sinkSeconds).toFixed(1),
+          timed ? `< ${BATCH_SECONDS_TARGET} s` : '-',
+          timed ? verdict(ok) : '-',
+        ]);
+      }
+      const base = figures[0]!;
+      for (const f of figures) {
+        const growth = f.peakRssMb / base.peakRssMb;
+        const ok = f.peakRssMb < RSS_TARGET_MB && (f === base || growth <= RSS_GROWTH_TARGET);
+        failed ||= !ok;
+        benchResult({ figure: `server peak RSS, ${millions(f.rows)} rows`, value: f.peakRssMb, unit: 'MB', reference: f.startRssMb, referenceLabel: 'MB after start', target: `< ${RSS_TARGET_MB} MB, flat`, pass: ok });
+        rows.push([
+          `server peak RSS, ${millions(f.rows)} rows`,
+          `${f.peakRssMb.toFixed(1)} MB`,
+          `after start: ${f.startRssMb.toFixed(1)} MB`,
+          f === base ? '-' : `${growth.toFixed(2)} of ${millions(base.rows)}`,
+          f === base ? `< ${RSS_TARGET_MB} MB` : `< ${RSS_TARGET_MB} MB, <= ${RSS_GROWTH_TARGET} of ${millions(base.rows)}`,
+          verdict(ok),
+        ]);
+      }
+    }
+  } finally {
+    killChildren();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(
+    [
+      '',
+      table(rows),
+      '',
+      `node ${process.version}, ${cpu}, ${CORES} cores; ${CAN_PIN ? `server child pinned to core ${CORES - 1}, load generator and curl to core 0` : 'no pinning (one core or no taskset): server and load generator share'}`,
+      `both servers: logger on at level silent, one child process each, up side by side; ours with the rate limiter on (limit out of reach)`,
+      `autocannon: ${args.connections} connections, pipelining 1, ${args.warmup} s warm-up each, then ${args.rounds} alternating rounds of ${args.duration} s each; medians, ratios = median of the rounds' own ratios`,
+      `CPU per request = the server child's user + system time (/proc/<pid>/stat) over the requests it answered; requests/s of a fast server is capped by autocannon's one core, CPU per request is not`,
+      `load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0]!.toFixed(2)} on ${CORES} cores`,
+      `batch: median of ${args.runs} curl uploads per size (wall time around curl), fresh server per size; peak RSS = VmHWM of the server child`,
+      '',
+      'reproduce:',
+      '  npm run bench:server',
+      `  node packages/server/dist/bench/bench-server.js --duration ${args.duration} --warmup ${args.warmup} --connections ${args.connections} --rounds ${args.rounds} --rows ${args.rows} --big-rows ${args.bigRows} --runs ${args.runs}`,
+      failed ? 'some targets NOT met (see the met column)' : 'all targets met',
+      '',
+    ].join('\n'),
+  );
+}
+
+if (require.main === module) {
+  process.once('SIGINT', () => {
+    killChildren();
+    process.exit(130);
+  });
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    killChildren();
+    process.stderr.write(`bench-server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
