@@ -33,7 +33,7 @@
  *
  * Traffic goes to 127.0.0.1 only; every wait is bounded in time.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -43,30 +43,36 @@ import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { DEFAULT_MODEL_PATH, loadModel, predict, type ModelArtifact } from '@realxdeal/model';
 import { startServer } from '../server';
+import {
+  CAN_PIN,
+  CORES,
+  HOST,
+  announce,
+  benchResult,
+  cannon,
+  getJson,
+  killChildren,
+  makeLog,
+  median,
+  memoryOf,
+  pinSelf,
+  positive,
+  startChild as startServerChild,
+  stopChild,
+  table,
+  valueText,
+  type Server,
+} from './bench-support';
 
-/** The part of autocannon's programmatic API used here (it ships no types). */
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (
-  options: { url: string; connections: number; duration: number; pipelining: number },
-  done: (error: Error | null, result: AutocannonResult) => void,
-) => unknown;
-
-const HOST = '127.0.0.1';
 const PREDICT_PATH = '/predict?x=2';
 const RPS_RATIO_TARGET = 0.8;
 const BATCH_SECONDS_TARGET = 0.8;
 const RSS_TARGET_MB = 150;
 const RSS_GROWTH_TARGET = 1.1;
-const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 30_000;
 const CURL_MAX_SECONDS = 300;
 const RATE_LIMIT_OUT_OF_REACH = '1000000000';
+
+const log = makeLog('bench-server');
 
 interface Args {
   duration: number;
@@ -79,17 +85,6 @@ interface Args {
   skipHttp: boolean;
   skipBatch: boolean;
   skipBig: boolean;
-}
-
-function log(message: string): void {
-  process.stderr.write(`[bench-server ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`);
-  return value;
 }
 
 function parseCommandLine(argv: string[]): Args & { role?: string; database?: string } {
@@ -128,16 +123,6 @@ function parseCommandLine(argv: string[]): Args & { role?: string; database?: st
 
 // --- The two servers, each run as a child: `--role app` / `--role bare` ------
 
-/** The first line a server child prints: where it listens and who it is. */
-interface Listening {
-  port: number;
-  pid: number;
-}
-
-function announce(port: number): void {
-  process.stdout.write(`${JSON.stringify({ port, pid: process.pid } satisfies Listening)}\n`);
-}
-
 async function runApp(database: string): Promise<void> {
   const server = await startServer({
     PORT: '0',
@@ -174,85 +159,14 @@ async function runBare(): Promise<void> {
 
 type Role = 'bare' | 'app';
 const ROLES: readonly Role[] = ['bare', 'app'];
-const CORES = os.availableParallelism();
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-const CAN_PIN = CORES >= 2 && spawnSync('taskset', ['-V']).status === 0;
-const children = new Set<ChildProcess>();
 
-interface Server {
-  child: ChildProcess;
-  port: number;
-  pid: number;
-}
-
-async function startChild(role: Role, extra: string[] = []): Promise<Server> {
-  const args = [__filename, '--role', role, ...extra];
-  const child = CAN_PIN
-    ? spawn('taskset', ['-c', String(CORES - 1), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const lines = createInterface({ input: child.stdout! });
-  const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
-  try {
-    const [line] = (await Promise.race([
-      once(lines, 'line'),
-      once(child, 'exit').then(([code]) => {
-        throw new Error(`the ${role} server exited (${String(code)}) before listening`);
-      }),
-    ])) as [string];
-    const { port, pid } = JSON.parse(line) as Listening;
-    return { child, port, pid };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function stopChild(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-function killChildren(): void {
-  for (const child of children) child.kill('SIGKILL');
-}
-
-/** kB figures from /proc/<pid>/status (VmRSS now, VmHWM the peak so far), in MB. */
-function memoryOf(pid: number): { rssMb: number; peakMb: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => {
-    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
-    if (match === null) throw new Error(`no ${key} in /proc/${pid}/status`);
-    return Number(match[1]);
-  };
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+/** A server child: this file with `--role <role>`. */
+function startChild(role: Role, extra: string[] = []): Promise<Server> {
+  return startServerChild(__filename, role, extra);
 }
 
 // --- HTTP -------------------------------------------------------------------
-
-/** One headline figure for `npm run bench`'s summary table (scripts/bench-all.js). */
-function benchResult(result: Record<string, string | number | boolean>): void {
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
-}
-
-function cannon(url: string, connections: number, duration: number): Promise<AutocannonResult> {
-  // Required here, not at the top: the server children run this file too,
-  // and autocannon's modules would count in their RSS.
-  const autocannon = require('autocannon') as Autocannon;
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, pipelining: 1 }, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-  return res.json();
-}
 
 interface HttpFigures {
   rps: number;
@@ -340,12 +254,6 @@ async function measureHttp(args: Args, database: string, expected: number): Prom
 
 // --- Batch ------------------------------------------------------------------
 
-/** The i-th value: 1.00 … 240.99 m², two decimals, spread over the model's range. */
-function valueText(i: number): string {
-  const cents = 100 + ((i * 7919) % 24000);
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
 async function writeCsv(file: string, rows: number): Promise<number> {
   const out = fs.createWriteStream(file);
   const LINES_PER_WRITE = 10_000;
@@ -414,12 +322,6 @@ interface BatchFigures {
   peakRssMb: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 async function measureBatch(dir: string, rows: number, runs: number, database: string, model: ModelArtifact): Promise<BatchFigures> {
   const input = path.join(dir, `x-${rows}.csv`);
   const output = path.join(dir, 'answer.csv');
@@ -466,12 +368,6 @@ async function measureBatch(dir: string, rows: number, runs: number, database: s
 
 // --- Report -----------------------------------------------------------------
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
-
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'yes' : 'NO');
 const millions = (rows: number) => (rows % 1_000_000 === 0 ? `${rows / 1_000_000}M` : rows.toLocaleString('en-US'));
@@ -481,7 +377,7 @@ async function main(argv: string[]): Promise<void> {
   if (args.role === 'app') return runApp(args.database ?? '');
   if (args.role === 'bare') return runBare();
 
-  if (CAN_PIN) spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  pinSelf();
   const model = loadModel(DEFAULT_MODEL_PATH);
   const loadStart = os.loadavg()[0]!.toFixed(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realxdeal-bench-server-'));
