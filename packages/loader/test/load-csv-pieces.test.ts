@@ -22,14 +22,17 @@ function uuid(n: number): string {
 function fileCuttingACharacter(): { bytes: Buffer; rows: number; category: string } {
   const category = 'WOHNUNG_😀_MIETE';
   for (let pad = 0; pad < 60; pad++) {
-    let text = HEADER + `${uuid(0)},${'X'.repeat(1 + (pad % 25))},${'1'.repeat(Math.floor(pad / 25))},1,1,2021-02-01 00:00:00,ONLINE\n`;
+    const lines = [HEADER, `${uuid(0)},${'X'.repeat(1 + (pad % 25))},${'1'.repeat(Math.floor(pad / 25))},1,1,2021-02-01 00:00:00,ONLINE\n`];
+    let size = Buffer.byteLength(lines.join(''));
     let rows = 1;
-    while (Buffer.byteLength(text) < 300_000) {
-      // Line 2 + rows: every 1000th row is bad (its price), to check reject lines.
-      text += `${uuid(rows)},${category},01067,${rows % 1000 === 0 ? 'abc' : rows},50,2021-02-01 00:00:00,ONLINE\n`;
+    while (size < 300_000) {
+      // Row r is on line r + 2; every 1000th row is bad (its price), to check reject lines.
+      const line = `${uuid(rows)},${category},01067,${rows % 1000 === 0 ? 'abc' : rows},50,2021-02-01 00:00:00,ONLINE\n`;
+      lines.push(line);
+      size += Buffer.byteLength(line);
       rows++;
     }
-    const bytes = Buffer.from(text);
+    const bytes = Buffer.from(lines.join(''));
     const continuation = (b: number | undefined): boolean => b !== undefined && (b & 0xc0) === 0x80;
     if (continuation(bytes[PIECE])) return { bytes, rows, category };
   }

@@ -72,6 +72,25 @@ describe('SqliteWriter (worker thread)', () => {
     expect(rows.every((r, i) => r.category === `C${200 + i}`)).toBe(true);
   });
 
+  it('grows a transaction to half the rows the table held when it began', async () => {
+    const count = async (): Promise<number> => Number((await db.knex('postings').count({ n: '*' }))[0]!.n);
+    const first = new SqliteWriter(file);
+    await first.begin();
+    await first.write(...batch(...Array.from({ length: 10 }, (_, i) => row(i))));
+    await first.finish();
+    // One batch in flight: each write returns once the thread has written it.
+    const writer = new SqliteWriter(file, { rowsPerTransaction: 1, maxBatchesInFlight: 1 });
+    await writer.begin();
+    for (let n = 10; n < 14; n++) await writer.write(...batch(row(n)));
+    expect(await count()).toBe(10); // 4 of 5 rows: still open
+    await writer.write(...batch(row(14)));
+    expect(await count()).toBe(15); // committed at 10 / 2 rows
+    await writer.write(...batch(row(15)));
+    expect(await count()).toBe(15); // the next one holds 15 / 2 rows
+    expect(await writer.finish()).toEqual({ replaced: 0 });
+    expect(await count()).toBe(16);
+  });
+
   it('counts rows already in the table as replaced', async () => {
     const first = new SqliteWriter(file);
     await first.begin();

@@ -45,8 +45,7 @@ export interface MysqlWriterOptions {
  * our validated stream: the server parses and writes on one core while Node
  * parses and validates on the other. Each statement runs in a transaction
  * and must finish without warnings, or it is rolled back. Where the server
- * refuses LOCAL INFILE (MySQL 8's default), multi-row upserts are used, in
- * transactions of the same `rowsPerTransaction` rows.
+ * refuses LOCAL INFILE (MySQL 8's default), multi-row upserts are used.
  * `replaced` comes from the row count before and after the load.
  */
 export class MysqlWriter implements PostingWriter {
@@ -56,8 +55,6 @@ export class MysqlWriter implements PostingWriter {
   private statement: { pass: PassThrough; done: Promise<OkPacket>; rows: number } | null = null;
   private rowsBefore = 0;
   private rowsWritten = 0;
-  /** Rows in the open INSERT-path transaction; -1 when none is open. */
-  private insertRows = -1;
 
   constructor(
     private readonly knex: Knex,
@@ -103,13 +100,6 @@ export class MysqlWriter implements PostingWriter {
 
   async finish(): Promise<{ replaced: number }> {
     if (this.statement) await this.endStatement();
-    if (this.insertRows >= 0) {
-      try {
-        await this.commitInserts();
-      } catch (error) {
-        throw writeFailed(error);
-      }
-    }
     // LOAD DATA's "Deleted" misses replacements by identical rows on
     // MariaDB, so replaced rows are counted the same way on both paths.
     const replaced = this.rowsWritten - ((await this.countRows()) - this.rowsBefore);
@@ -160,32 +150,21 @@ export class MysqlWriter implements PostingWriter {
     await this.query('COMMIT');
   }
 
-  /** The fallback path; its transactions span batches too, `rowsPerTransaction` rows each. */
   private async insert(values: PostingValue[]): Promise<void> {
     const width = INSERT_ROWS_PER_STATEMENT * 7;
+    await this.query('START TRANSACTION');
     try {
-      if (this.insertRows < 0) {
-        await this.query('START TRANSACTION');
-        this.insertRows = 0;
-      }
       for (let i = 0; i < values.length; i += width) {
         const slice = values.slice(i, i + width);
         const rows = slice.length / 7;
         const sql = `INSERT INTO postings ${COLUMNS} VALUES ${new Array<string>(rows).fill('(?,?,?,?,?,?,?)').join(',')}${UPSERT_TAIL}`;
         await this.query(sql, slice);
       }
-      this.insertRows += values.length / 7;
-      if (this.insertRows >= this.rowsPerTransaction) await this.commitInserts();
+      await this.query('COMMIT');
     } catch (error) {
-      this.insertRows = -1;
       await this.query('ROLLBACK').catch(() => undefined);
       throw writeFailed(error);
     }
-  }
-
-  private async commitInserts(): Promise<void> {
-    this.insertRows = -1;
-    await this.query('COMMIT');
   }
 
   private query(sql: string, values?: unknown[], factory?: () => NodeJS.ReadableStream): Promise<unknown> {
