@@ -102,12 +102,14 @@ describe('startServer', () => {
         },
       );
       req.on('error', reject);
-      req.write(head + body.slice(0, 1000));
-      // Stop while the upload is half sent, then send the rest.
-      setTimeout(() => {
+      // Stop once the server has the request in hand (not after a fixed
+      // delay: on a busy machine the connection may not be accepted yet),
+      // while the upload is half sent; then send the rest.
+      server.app.server.once('request', () => {
         stopped = server.stop();
         setTimeout(() => req.end(body.slice(1000) + tail), 50);
-      }, 50);
+      });
+      req.write(head + body.slice(0, 1000));
     });
     let stopped: Promise<void> | undefined;
     const { status, text } = await answer;
