@@ -239,7 +239,7 @@ async function benchMysql(admin: Database, url: string, csv: string, rows: numbe
         m.reference.push(result.seconds);
         log(`mysql ${rows} reference run ${i + 1}: ${result.seconds.toFixed(2)} s`);
       } else {
-        const result = await runChild(['ours', '--url', target, '--input', csv]);
+        const result = await runChild(['ours', '--url', target, '--input', csv, '--rejects', path.join(path.dirname(csv), 'rejects.csv')]);
         await checkMysqlCount(admin, rows, 'loadCsv');
         m.ours.push(result);
         log(`mysql ${rows} ours run ${i + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${mb(result.maxRssKiB).toFixed(1)} MB`);
@@ -277,6 +277,10 @@ function verdict(m: Measurement, base: Measurement | undefined): Verdict {
     growth = ` (${g.toFixed(2)}x)`;
   }
   const pass = checks.every(Boolean) && ratio !== null;
+  // Headline figure for `npm run bench`'s summary table (scripts/bench-all.js).
+  console.log(
+    `BENCH_RESULT ${JSON.stringify({ figure: `load ${m.rows} rows, ${m.engine} (peak RSS ${rss.toFixed(1)} MB)`, value: ours, unit: 's', reference: ref ?? undefined, referenceLabel: m.engine === 'sqlite' ? 's sqlite3 .import' : 's LOAD DATA LOCAL INFILE', ratio: ratio ?? undefined, target: targets.join(', '), pass })}`,
+  );
   return {
     pass,
     cells: [
