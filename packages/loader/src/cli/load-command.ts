@@ -20,7 +20,7 @@ then writes the answers to the five market questions.
   --database-url URL    mysql://user:pass@host:3306/db or sqlite:path (default: DATABASE_URL, else sqlite:data/realxdeal.sqlite)
   --reject-file PATH    where rejected rows go (default: <file.csv>.rejects.csv)
   --summary-json PATH   also write the load summary as JSON
-  --batch-size N        rows per database write (default 10000)
+  --batch-size N        rows handed to the database writer at a time (default 1000)
   --dry-run             validate and report only; nothing is written to the database
   --out DIR             folder for the answer CSVs (default: beside the input file)
   --no-analysis         load only; do not write the answers
