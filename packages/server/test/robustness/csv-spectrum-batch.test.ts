@@ -2,7 +2,9 @@ import { BatchPredictStream } from '@realxdeal/server';
 import { describeDecimalProblem, parseDecimal } from '../../src/lib/decimal';
 import { collect, testModel } from '../helpers';
 import { parseCsv } from './rfc4180';
-import { lineEndings, spectrumCases } from './spectrum';
+// The csv-spectrum case reader is the loader's test helper; the server depends on
+// the loader, so sharing it follows the one-way dependency.
+import { lineEndings, spectrumCases } from '../../../loader/test/robustness/spectrum';
 
 /**
  * The batch endpoint's parsing layer (BatchPredictStream) against the
