@@ -35,7 +35,8 @@ module.exports = {
   // lets a nested copy (…/node_modules/x/node_modules/cookie/) through too.
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)(?!.*/node_modules/)`],
   moduleNameMapper: {
-    '^@realxdeal/(model|analysis|loader|server)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@realxdeal/model$': '<rootDir>/packages/model/src/index.ts',
+    '^(analysis|loader|server)$': '<rootDir>/packages/$1/src/index.ts',
   },
   // Database suites create their own schemas; running files in parallel on a
   // 2-core machine only adds contention, so keep it modest.

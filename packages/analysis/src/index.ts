@@ -1,5 +1,5 @@
 /**
- * @realxdeal/analysis: the data contract's five market questions as typed
+ * analysis: the data contract's five market questions as typed
  * query functions over a knex instance the caller owns (better-sqlite3 or
  * mysql2), and the six answer files. No connection, no CLI of its own.
  */

@@ -1,4 +1,4 @@
-import { describeWeekdayPattern, type WeekdayMean } from '@realxdeal/analysis';
+import { describeWeekdayPattern, type WeekdayMean } from 'analysis';
 
 const NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 

@@ -1,4 +1,4 @@
-import { formatDecimal } from '@realxdeal/analysis';
+import { formatDecimal } from 'analysis';
 
 describe('formatDecimal', () => {
   it.each([

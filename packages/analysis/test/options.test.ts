@@ -4,7 +4,7 @@ import {
   DEFAULT_DROP_THRESHOLD,
   DEFAULT_SPIKE_THRESHOLD,
   validateOptions,
-} from '@realxdeal/analysis';
+} from 'analysis';
 
 describe('validateOptions', () => {
   it('defaults to the contract thresholds', () => {

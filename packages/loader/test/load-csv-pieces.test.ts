@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { loadCsv, type Database } from '@realxdeal/loader';
+import { loadCsv, type Database } from 'loader';
 import { ENGINES, createTestDatabase, type TestDatabase } from './helpers/engines';
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { loadCsv, LoaderError, Database } from '@realxdeal/loader';
+import { loadCsv, LoaderError, Database } from 'loader';
 import { ENGINES, createTestDatabase, TestDatabase } from './helpers/engines';
 
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCsv, postingsStream, writePostingsFile, GenerationManifest } from '@realxdeal/loader';
+import { loadCsv, postingsStream, writePostingsFile, GenerationManifest } from 'loader';
 import { ENGINES, createTestDatabase } from './helpers/engines';
 
 /**

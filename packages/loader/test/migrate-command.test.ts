@@ -1,5 +1,5 @@
 import { runMigrateCommand } from '../src/cli/migrate-command';
-import { openDatabase } from '@realxdeal/loader';
+import { openDatabase } from 'loader';
 import { ENGINES, createTestDatabase } from './helpers/engines';
 import { fakeIo } from './helpers/fake-io';
 

@@ -1,4 +1,4 @@
-import { migrate, migrateDown } from '@realxdeal/loader';
+import { migrate, migrateDown } from 'loader';
 import { ENGINES, createTestDatabase } from './helpers/engines';
 
 describe.each(ENGINES)('migrations on %s', (engine) => {

@@ -1,4 +1,4 @@
-import { migrate, type Database, LoaderError } from '@realxdeal/loader';
+import { migrate, type Database, LoaderError } from 'loader';
 import { SqliteWriter } from '../src/ingest/sqlite-writer';
 import type { PostingValue } from '../src/ingest/validate-posting';
 import { createTestDatabase, type TestDatabase } from './helpers/engines';

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 // Node 20 cannot load, and Fastify's own Ajv validates the schemas anyway.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ModelArtifact } from '@realxdeal/model';
-import type { Database } from '@realxdeal/loader';
+import type { Database } from 'loader';
 import { defaultConfig, type ServerConfig } from './config';
 import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadModel, ModelError } from '@realxdeal/model';
-import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from '@realxdeal/loader';
+import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from 'loader';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { isServerError } from './errors';

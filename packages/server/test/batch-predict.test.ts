@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { collect, testModel } from './helpers';
-import { BatchPredictStream, ServerErrorCode, detectLayout } from '@realxdeal/server';
+import { BatchPredictStream, ServerErrorCode, detectLayout } from 'server';
 
 const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '__fixtures__', name));
 

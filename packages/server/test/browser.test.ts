@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { loadCsv, migrate, openDatabase, postingsStream, type GenerationManifest } from '@realxdeal/loader';
-import { startServer, type RunningServer } from '@realxdeal/server';
+import { loadCsv, migrate, openDatabase, postingsStream, type GenerationManifest } from 'loader';
+import { startServer, type RunningServer } from 'server';
 import { ARTIFACTS_DIR, describeWithChromium, launchChromium, screenshot, watchProblems } from './chromium';
 import { testModel } from './helpers';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_MODEL_PATH } from '@realxdeal/model';
-import { ServerErrorCode, loadConfig } from '@realxdeal/server';
+import { ServerErrorCode, loadConfig } from 'server';
 
 describe('loadConfig', () => {
   it('fills every default from an empty environment', () => {

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ModelArtifact } from '@realxdeal/model';
-import type { Database } from '@realxdeal/loader';
-import { buildApp } from '@realxdeal/server';
-import type { ServerConfig } from '@realxdeal/server';
+import type { Database } from 'loader';
+import { buildApp } from 'server';
+import type { ServerConfig } from 'server';
 
 /**
  * coefficients [1, 2, 1]: prediction = 1 + 2x + x² = (x + 1)², so every

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildTestApp, mainOf } from './helpers';
-import { openDatabase, type Database } from '@realxdeal/loader';
+import { openDatabase, type Database } from 'loader';
 import type { FastifyInstance } from 'fastify';
 import { DatabaseSlot } from '../src/plugins/app/database';
 import { toHttpError } from '../src/plugins/app/error-handler';

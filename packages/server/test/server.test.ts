@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BOUNDARY, testModel } from './helpers';
-import { startServer, type RunningServer } from '@realxdeal/server';
+import { startServer, type RunningServer } from 'server';
 
 let dir: string;
 let modelPath: string;

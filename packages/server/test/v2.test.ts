@@ -14,7 +14,7 @@ describe('Open Inference Protocol: health and metadata', () => {
   it('GET /v2 answers the server metadata', async () => {
     const res = await app.inject({ method: 'GET', url: '/v2' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ name: '@realxdeal/server', version: '0.1.0', extensions: [] });
+    expect(res.json()).toEqual({ name: 'server', version: '0.1.0', extensions: [] });
     expect((await app.inject({ method: 'GET', url: '/v2/' })).json()).toEqual(res.json());
   });
 

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
-import { answerAll, type AnalysisAnswers } from '@realxdeal/analysis';
+import { answerAll, type AnalysisAnswers } from 'analysis';
 import { openDatabase, type Database } from '../db/open-database';
 import { migrate } from '../db/migrate';
 

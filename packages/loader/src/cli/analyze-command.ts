@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isAnalysisError, runAll, validateOptions, type AnalysisErrorField } from '@realxdeal/analysis';
+import { isAnalysisError, runAll, validateOptions, type AnalysisErrorField } from 'analysis';
 import { openDatabase, type Database } from '../db/open-database';
 import { migrate } from '../db/migrate';
 import { redactUrl } from '../db/database-url';

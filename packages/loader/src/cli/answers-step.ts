@@ -1,4 +1,4 @@
-import { runAll, AnalysisOptions } from '@realxdeal/analysis';
+import { runAll, AnalysisOptions } from 'analysis';
 import type { Database } from '../db/open-database';
 import { LoaderError } from '../errors';
 import type { CliIo } from './cli-io';

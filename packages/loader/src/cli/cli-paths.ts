@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 
 /**
- * `npm -w @realxdeal/loader start -- file.csv` runs with the package folder
+ * `npm -w loader start -- file.csv` runs with the package folder
  * as its working directory; npm keeps the user's folder in INIT_CWD, and
  * relative paths given on the command line mean that folder.
  */

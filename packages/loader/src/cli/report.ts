@@ -4,7 +4,7 @@ import {
   describeWeekdayPattern,
   type AnalysisAnswers,
   type AnswerFileKey,
-} from '@realxdeal/analysis';
+} from 'analysis';
 
 /** Rows shown per table; the answer files always hold every row. */
 const TOP_ROWS = 10;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { trainingPairs } from '@realxdeal/analysis';
+import { trainingPairs } from 'analysis';
 import { trainModel, ModelArtifact } from '@realxdeal/model';
 import type { Database } from '../db/open-database';
 import { migrate } from '../db/migrate';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ANSWER_FILES } from '@realxdeal/analysis';
+import { ANSWER_FILES } from 'analysis';
 import { joinNegativeValues, runAnalyzeCommand } from '../../src/cli/analyze-command';
 import { ENGINES } from '../helpers/engines';
 import { fakeIo } from '../helpers/fake-io';

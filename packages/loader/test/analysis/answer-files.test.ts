@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ANSWER_FILES, answerAll, answerCsv, runAll, type AnswerFileKey } from '@realxdeal/analysis';
+import { ANSWER_FILES, answerAll, answerCsv, runAll, type AnswerFileKey } from 'analysis';
 import { ENGINES } from '../helpers/engines';
 import { EMPTY_CSV, MARKET_CSV, MARKET_POSTINGS } from './__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from './seeded-database';

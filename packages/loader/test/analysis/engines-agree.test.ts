@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runAll, ANSWER_FILES, AnswerFileKey } from '@realxdeal/analysis';
-import { loadCsv } from '@realxdeal/loader';
+import { runAll, ANSWER_FILES, AnswerFileKey } from 'analysis';
+import { loadCsv } from 'loader';
 import { MYSQL_URL, createTestDatabase } from '../helpers/engines';
 
 const SAMPLE = path.join(__dirname, '..', '..', '..', '..', 'data', 'postings_february.csv');

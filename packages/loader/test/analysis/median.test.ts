@@ -1,4 +1,4 @@
-import { avgPricePerM2, type CategoryPrice } from '@realxdeal/analysis';
+import { avgPricePerM2, type CategoryPrice } from 'analysis';
 import { ENGINES } from '../helpers/engines';
 import type { FixturePosting } from './__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from './seeded-database';

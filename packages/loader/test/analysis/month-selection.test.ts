@@ -1,4 +1,4 @@
-import { answerAll, firstLastDay, isAnalysisError, resolveMonth, weekdayPattern } from '@realxdeal/analysis';
+import { answerAll, firstLastDay, isAnalysisError, resolveMonth, weekdayPattern } from 'analysis';
 import { ENGINES } from '../helpers/engines';
 import { MARKET_POSTINGS, type FixturePosting } from './__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from './seeded-database';

@@ -9,7 +9,7 @@ import {
   trainingPairs,
   weekdayPattern,
   type CategoryPrice,
-} from '@realxdeal/analysis';
+} from 'analysis';
 import { ENGINES } from '../helpers/engines';
 import {
   MARKET_MONTH,

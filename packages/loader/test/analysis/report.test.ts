@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { AnalysisAnswers, AnswerFileKey } from '@realxdeal/analysis';
+import type { AnalysisAnswers, AnswerFileKey } from 'analysis';
 import { formatReport } from '../../src/cli/report';
 
 const OUT = path.resolve('/data/out');

@@ -1,4 +1,4 @@
-import { migrate, type Database } from '@realxdeal/loader';
+import { migrate, type Database } from 'loader';
 import { createTestDatabase, type EngineName, type TestDatabase } from '../helpers/engines';
 import type { FixturePosting } from './__fixtures__/market-fixture';
 

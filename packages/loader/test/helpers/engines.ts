@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openDatabase, Database } from '@realxdeal/loader';
+import { openDatabase, Database } from 'loader';
 
 /**
  * Every database test runs once per engine. SQLite always; MySQL/MariaDB

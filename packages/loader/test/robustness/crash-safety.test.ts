@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writePostingsFile, type Database, type GenerationManifest } from '@realxdeal/loader';
+import { writePostingsFile, type Database, type GenerationManifest } from 'loader';
 import { CsvRowReader } from '../../src/ingest/csv-row-reader';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/engines';
 import { buildLoader, startLoader, type Finished, type LoaderProcess } from './loader-process';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database } from '@realxdeal/loader';
+import type { Database } from 'loader';
 
 interface PostingRow {
   uuid: string;

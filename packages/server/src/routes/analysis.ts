@@ -10,7 +10,7 @@ import {
   type AnalysisErrorField,
   type AnalysisOptions,
   type AnswerFileKey,
-} from '@realxdeal/analysis';
+} from 'analysis';
 import { ServerError, ServerErrorCode } from '../errors';
 import { describeDecimalProblem, parseDecimal } from '../lib/decimal';
 import { formatNumber } from '../lib/format';

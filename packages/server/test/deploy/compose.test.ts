@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_KEYS, defaultConfig, loadConfig } from '@realxdeal/server';
-import { LOAD_USAGE } from '@realxdeal/loader';
-import { parseDatabaseUrl } from '@realxdeal/loader';
+import { CONFIG_KEYS, defaultConfig, loadConfig } from 'server';
+import { LOAD_USAGE } from 'loader';
+import { parseDatabaseUrl } from 'loader';
 import {
   DOCKER_DIR,
   REPO_ROOT,

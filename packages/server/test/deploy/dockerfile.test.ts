@@ -4,7 +4,7 @@
  * runtime contract (user, port, health check, stop signal, entry point).
  */
 import * as fs from 'node:fs';
-import { defaultConfig } from '@realxdeal/server';
+import { defaultConfig } from 'server';
 import {
   dockerArgDefaults,
   dockerStages,

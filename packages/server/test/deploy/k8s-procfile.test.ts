@@ -5,11 +5,11 @@
  * that exist.
  */
 import * as fs from 'node:fs';
-import { CONFIG_KEYS, defaultConfig, loadConfig } from '@realxdeal/server';
-import { ANALYZE_USAGE } from '@realxdeal/loader';
-import { LOAD_USAGE } from '@realxdeal/loader';
-import { MIGRATE_USAGE } from '@realxdeal/loader';
-import { parseDatabaseUrl } from '@realxdeal/loader';
+import { CONFIG_KEYS, defaultConfig, loadConfig } from 'server';
+import { ANALYZE_USAGE } from 'loader';
+import { LOAD_USAGE } from 'loader';
+import { MIGRATE_USAGE } from 'loader';
+import { parseDatabaseUrl } from 'loader';
 import {
   checkLoaderArgs,
   dockerStages,

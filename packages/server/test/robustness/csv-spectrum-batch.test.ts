@@ -1,4 +1,4 @@
-import { BatchPredictStream } from '@realxdeal/server';
+import { BatchPredictStream } from 'server';
 import { describeDecimalProblem, parseDecimal } from '../../src/lib/decimal';
 import { collect, testModel } from '../helpers';
 import { parseCsv } from './rfc4180';

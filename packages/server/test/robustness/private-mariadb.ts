@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openDatabase } from '@realxdeal/loader';
+import { openDatabase } from 'loader';
 
 /**
  * A MariaDB server of the test's own, in a temporary datadir on a free

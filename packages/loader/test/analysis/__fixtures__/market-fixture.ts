@@ -12,7 +12,7 @@ import type {
   DailyChange,
   DayCount,
   WeekdayMean,
-} from '@realxdeal/analysis';
+} from 'analysis';
 
 export interface FixturePosting {
   uuid: string;

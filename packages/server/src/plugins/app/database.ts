@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '@realxdeal/loader';
+import type { Database } from 'loader';
 
 declare module 'fastify' {
   interface FastifyInstance {
