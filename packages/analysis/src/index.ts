@@ -23,6 +23,6 @@ export { ANSWER_FILES, ANSWER_COLUMNS, answerCsv, runAll } from './answer-files'
 export { trainingPairs } from './training-pairs';
 export { describeWeekdayPattern } from './describe-weekday';
 export { formatDecimal } from './format-decimal';
-export { validateOptions, DEFAULT_DROP_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './options';
+export { validateOptions, LATEST_MONTH, DEFAULT_DROP_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './options';
 export { AnalysisError, isAnalysisError } from './errors';
 export type { AnalysisErrorCode, AnalysisErrorField } from './errors';

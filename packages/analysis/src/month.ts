@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf, selectRows } from './dialect';
-import { checkMonth } from './options';
+import { checkMonth, LATEST_MONTH } from './options';
 
 /**
  * One calendar month as the bounds the queries use. `start`/`end` are a
@@ -40,13 +40,17 @@ export function monthBounds(month: string): MonthBounds {
 }
 
 /**
- * "The month": the one named, else the calendar month holding the most
+ * "The month": the one named (`latest`: the newest month with postings), else the calendar month holding the most
  * postings (the earlier on a tie), else null for an empty table. The usual
  * case, every posting in one month, costs two index lookups.
  */
 export async function resolveMonth(knex: Knex, month?: string): Promise<string | null> {
-  if (month !== undefined) return checkMonth(month);
   const dialect = dialectOf(knex);
+  if (month === LATEST_MONTH) {
+    const [row] = await selectRows(knex, dialect, `SELECT ${dialect.monthText('MAX(created_at)')} AS last_month FROM postings`);
+    return typeof row?.last_month === 'string' ? row.last_month : null;
+  }
+  if (month !== undefined) return checkMonth(month);
   // Separate subqueries: SQLite answers a lone MIN or MAX from the index.
   const [span] = await selectRows(
     knex,

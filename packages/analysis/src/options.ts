@@ -12,6 +12,9 @@ export interface Thresholds {
 
 const MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
 
+/** The month a scheduler names when it wants "the newest month with data". */
+export const LATEST_MONTH = 'latest';
+
 /**
  * Checks a user-named month. Years stop at 9998 so the exclusive upper bound
  * (the next month's first second) is still a valid DATETIME on MySQL.
@@ -46,7 +49,7 @@ function checkThreshold(field: 'dropThreshold' | 'spikeThreshold', value: unknow
  * bad month or threshold even when the database is unreachable.
  */
 export function validateOptions(options: AnalysisOptions = {}): Thresholds {
-  if (options.month !== undefined) checkMonth(options.month);
+  if (options.month !== undefined && options.month !== LATEST_MONTH) checkMonth(options.month);
   const drop = checkThreshold('dropThreshold', options.dropThreshold, DEFAULT_DROP_THRESHOLD);
   const spike = checkThreshold('spikeThreshold', options.spikeThreshold, DEFAULT_SPIKE_THRESHOLD);
   // Overlapping ranges would make a day both a drop and a spike.

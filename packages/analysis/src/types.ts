@@ -5,7 +5,7 @@
  */
 
 export interface AnalysisOptions {
-  /** 'YYYY-MM'; omitted = the month holding the most postings. */
+  /** 'YYYY-MM', or 'latest' (the newest month with postings); omitted = the month holding the most postings. */
   month?: string;
   /** A day alerts as a drop when change_pct is below this; default -70. */
   dropThreshold?: number;

@@ -6,7 +6,7 @@ import { redactUrl } from '../db/database-url';
 import type { CliIo } from './cli-io';
 import { ANALYSIS_FLAG_OPTIONS, parseAnalysisFlags } from './answers-step';
 import { resolveDatabaseUrl, resolveUserPath } from './cli-paths';
-import { describeError, exitCodeFor, EXIT_DATABASE, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { describeError, exitCodeFor, EXIT_ALERT, EXIT_DATABASE, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { formatReport } from './report';
 
 export const ANALYZE_USAGE = `usage: realxdeal-loader analyze [options]
@@ -16,12 +16,15 @@ writes one CSV per question and prints a short report.
 
   --database-url URL    mysql://user:pass@host:3306/db or sqlite:path (default: DATABASE_URL, else sqlite:data/realxdeal.sqlite)
   --out DIR             folder for the answer CSVs (default: output)
-  --month YYYY-MM       month for questions 3-5 (default: the month holding most postings)
+  --month YYYY-MM       month for questions 3-5 (default: the month holding most postings;
+                        latest: the newest month with postings)
   --drop N              alert when a day's change is below N percent (default -70)
   --spike N             alert when a day's change is above N percent (default 200)
+  --exit-on-alert       exit 4 when question 5 has an alert day (the files are written first)
   -h, --help            this text
 
-Exit status: 0 done, 1 bad flags or answer folder, 2 database problem.
+Exit status: 0 done, 1 bad flags or answer folder, 2 database problem, 3 a bug,
+4 an alert day with --exit-on-alert.
 `;
 
 const FLAG_FOR_FIELD: Record<AnalysisErrorField, string> = {
@@ -83,6 +86,7 @@ export async function runAnalyzeCommand(argv: string[], io: CliIo): Promise<numb
       strict: true,
       options: {
         'database-url': { type: 'string' },
+        'exit-on-alert': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...ANALYSIS_FLAG_OPTIONS,
       },
@@ -109,7 +113,8 @@ export async function runAnalyzeCommand(argv: string[], io: CliIo): Promise<numb
     await migrate(db);
     const { answers, files } = await runAll(db.knex, outDir, options);
     io.stdout.write(formatReport(answers, files));
-    return EXIT_OK;
+    // A distinct code, not 1, so a scheduler tells "the alert fired" from "the job is broken".
+    return values['exit-on-alert'] && answers.q5.length > 0 ? EXIT_ALERT : EXIT_OK;
   } catch (error) {
     return reportFailure(error, io);
   } finally {

@@ -1,11 +1,15 @@
 import { isLoaderError } from '../errors';
 import { redactUrl } from '../db/database-url';
 
-/** 0 done; 1 the user's input (flags, file, header); 2 the database; 3 a bug. */
+/**
+ * 0 done; 1 the user's input (flags, file, header); 2 the database; 3 a bug;
+ * 4 `analyze --exit-on-alert` found an alert day (question 5), answers written.
+ */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_DATABASE = 2;
 export const EXIT_INTERNAL = 3;
+export const EXIT_ALERT = 4;
 
 export function exitCodeFor(error: unknown): number {
   if (isLoaderError(error)) {

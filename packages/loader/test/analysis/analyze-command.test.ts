@@ -40,6 +40,45 @@ describe.each(ENGINES)('realxdeal-loader analyze on %s', (engine) => {
   });
 });
 
+describe.each(ENGINES)('realxdeal-loader analyze --exit-on-alert / --month latest on %s', (engine) => {
+  let seeded: SeededDatabase;
+  beforeAll(async () => {
+    seeded = await seededDatabase(engine, MARKET_POSTINGS);
+  });
+  afterAll(async () => {
+    await seeded?.dispose();
+  });
+
+  const run = async (argv: string[]): Promise<{ code: number; q5: string; out: string; err: string }> => {
+    const out = fs.mkdtempSync(path.join(seeded.tdb.dir, 'alert-'));
+    const io = fakeIo({ INIT_CWD: seeded.tdb.dir, DATABASE_URL: seeded.tdb.url });
+    const code = await runAnalyzeCommand([...argv, '--out', out], io);
+    return { code, q5: fs.readFileSync(path.join(out, ANSWER_FILES.q5), 'utf8'), out: io.out(), err: io.err() };
+  };
+
+  it('exits 4 when the month has an alert day, after writing the answer files', async () => {
+    const result = await run(['--exit-on-alert', '--month', '2024-02']);
+    expect({ code: result.code, err: result.err }).toEqual({ code: 4, err: '' });
+    expect(result.q5).toBe(MARKET_CSV.q5);
+    expect(result.out).toContain('Market analysis for 2024-02');
+  });
+
+  it('exits 0 when no day crosses the thresholds, and 0 without the flag whatever the alerts', async () => {
+    // February's largest moves are -100% and +300%: neither is below -101 nor above 1000.
+    const quiet = await run(['--exit-on-alert', '--month', '2024-02', '--drop', '-101', '--spike', '1000']);
+    expect({ code: quiet.code, q5: quiet.q5, err: quiet.err }).toEqual({ code: 0, q5: 'day,postings,previous_day_postings,change_pct,kind\n', err: '' });
+    expect((await run(['--month', '2024-02'])).code).toBe(0);
+  });
+
+  it('--month latest answers the newest month with postings (March, not the busiest February)', async () => {
+    // March: 1 posting on the 1st (the day before, Feb 29, had 0: no change), 1 on the 2nd, 0 on the 3rd.
+    const result = await run(['--month', 'latest', '--exit-on-alert']);
+    expect(result.code).toBe(4);
+    expect(result.out).toContain('Market analysis for 2024-03');
+    expect(result.q5).toBe('day,postings,previous_day_postings,change_pct,kind\n2024-03-03,0,1,-100,drop\n');
+  });
+});
+
 describe('realxdeal-loader analyze: what a user sees', () => {
   let dir: string;
   beforeEach(() => {

@@ -85,7 +85,7 @@ describe('docker/Dockerfile stages', () => {
     }
     const fromContext = copies.filter((c) => c.flags.from === undefined).flatMap((c) => c.sources);
     expect(fromContext).toEqual(
-      expect.arrayContaining(['packages/server/views', 'packages/server/public', 'packages/model/models', 'data', 'docker/scripts']),
+      expect.arrayContaining(['packages/server/views', 'packages/server/public', 'packages/model/models', 'data']),
     );
   });
 });
@@ -121,7 +121,7 @@ describe('docker/Dockerfile build context', () => {
     ]) {
       expect({ path: p, ignored: isDockerIgnored(p, ignore) }).toEqual({ path: p, ignored: true });
     }
-    for (const p of ['data/postings_february.csv', 'packages/loader/src/cli.ts', 'package-lock.json', 'docker/scripts/volume-alert.sh']) {
+    for (const p of ['data/postings_february.csv', 'packages/loader/src/cli.ts', 'package-lock.json']) {
       expect({ path: p, ignored: isDockerIgnored(p, ignore) }).toEqual({ path: p, ignored: false });
     }
   });

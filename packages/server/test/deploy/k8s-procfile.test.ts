@@ -186,12 +186,17 @@ describe('docker/k8s volume-alert CronJob', () => {
   const cron = () => one('CronJob');
   const alert = () => containerOf(cron());
 
-  it('runs the wrapper script with analyze flags only', () => {
-    const [script, ...rest] = alert().command as string[];
-    expect(script).toBe('docker/scripts/volume-alert.sh');
-    expect(fs.statSync(repoPath(script)).mode & 0o111).not.toBe(0);
-    const { problems, positionals } = checkLoaderArgs(rest, usageFlags(ANALYZE_USAGE));
+  it('runs analyze on the newest month directly, exiting 4 on an alert, with flags analyze knows', () => {
+    const [node, entry, command, ...rest] = alert().command as string[];
+    expect(node).toBe('node');
+    expect(fs.existsSync(sourceOfDistPath(entry))).toBe(true);
+    expect(command).toBe('analyze');
+    const { problems, positionals, options } = checkLoaderArgs(rest, usageFlags(ANALYZE_USAGE));
     expect({ problems, positionals }).toEqual({ problems: [], positionals: [] });
+    expect(options).toMatchObject({ month: 'latest', 'exit-on-alert': true });
+    // The root filesystem is read-only: the answers must go to the /tmp volume.
+    expect(String(options.out)).toMatch(/^\/tmp\//);
+    expect(alert().volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
   });
 
   it('does not retry an alert', () => {

@@ -2,7 +2,7 @@
  * The deployment's commands, run for real against the built dist: the
  * compose loader job (its /data mount mapped to a temp folder, DATABASE_URL
  * to a temp SQLite file), the Procfile's release and web commands with the
- * image's HEALTHCHECK, and the volume-alert wrapper script.
+ * image's HEALTHCHECK, and the volume-alert CronJob's analyze command.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { once } from 'node:events';
@@ -49,7 +49,6 @@ const healthcheck = (() => {
   const args = stages[stages.length - 1].instructions.filter((i) => i.keyword === 'HEALTHCHECK').pop()!.args;
   return execForm(args.replace(/^(--\S+\s+)*CMD\s+/, '')) as string[];
 })();
-const ALERT_SCRIPT = repoPath('docker', 'scripts', 'volume-alert.sh');
 
 let scratch: string;
 beforeAll(() => {
@@ -180,90 +179,24 @@ describe('Procfile web and the image HEALTHCHECK', () => {
   }, 300_000);
 });
 
-describe('docker/scripts/volume-alert.sh', () => {
-  /** A stand-in for `cli.js`: records its arguments, writes q5 as told, exits as told. */
-  function fakeCli(): string {
-    const file = path.join(scratch, 'fake-cli.js');
-    fs.writeFileSync(
-      file,
-      [
-        "const fs = require('node:fs');",
-        'const args = process.argv.slice(2);',
-        "fs.writeFileSync(process.env.FAKE_ARGS_FILE, JSON.stringify(args));",
-        "const i = args.indexOf('--out');",
-        "const out = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('--out=')).slice(6);",
-        "if (process.env.FAKE_Q5 !== 'none') {",
-        "  let text = 'day,postings,previous_day_postings,change_pct,kind\\n';",
-        "  if (process.env.FAKE_Q5 === 'rows') text += '2021-02-14,12,120,-90,drop\\n2021-02-15,90,12,650,spike\\n';",
-        "  if (process.env.FAKE_Q5 === 'blank') text += '\\n';",
-        '  fs.writeFileSync(`${out}/q5_alerts.csv`, text);',
-        '}',
-        "process.exitCode = Number(process.env.FAKE_EXIT || '0');",
-      ].join('\n'),
-    );
-    return file;
+describe('the volume-alert CronJob command, run for real', () => {
+  interface CronJob {
+    spec: { jobTemplate: { spec: { template: { spec: { containers: Array<{ command: string[] }> } } } } };
   }
+  const cronCommand = (readYaml('docker', 'k8s', 'volume-alert-cronjob.yaml') as CronJob).spec.jobTemplate.spec.template.spec.containers[0].command;
 
-  function runAlert(args: string[], fake: { q5: 'rows' | 'header' | 'blank' | 'none'; exit?: number }) {
-    const argsFile = path.join(scratch, `fake-args-${Math.random().toString(36).slice(2)}.json`);
-    const result = spawnSync(ALERT_SCRIPT, args, {
-      cwd: scratch,
-      encoding: 'utf8',
-      env: containerEnv({
-        REALXDEAL_CLI: `${process.execPath} ${fakeCli()}`,
-        FAKE_Q5: fake.q5,
-        FAKE_EXIT: String(fake.exit ?? 0),
-        FAKE_ARGS_FILE: argsFile,
-      }),
-    });
-    if (result.error) throw result.error;
-    const passed = fs.existsSync(argsFile) ? (JSON.parse(fs.readFileSync(argsFile, 'utf8')) as string[]) : null;
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, passed };
-  }
-
-  it('exits 0 when q5_alerts.csv has only its header (or blank lines)', () => {
-    expect(runAlert([], { q5: 'header' }).status).toBe(0);
-    expect(runAlert([], { q5: 'blank' }).status).toBe(0);
-  });
-
-  it('exits 1 and prints the alert days when q5_alerts.csv has rows', () => {
-    const result = runAlert([], { q5: 'rows' });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain('2 alert day(s)');
-    expect(result.stdout).toContain('2021-02-14,12,120,-90,drop');
-  });
-
-  it('runs analyze with the flags it was given, in a folder it was told or a temporary one', () => {
-    const out = path.join(scratch, 'alert-out');
-    fs.mkdirSync(out);
-    expect(runAlert(['--month', '2021-02', '--drop=-50', '--out', out], { q5: 'rows' })).toMatchObject({
-      status: 1,
-      passed: ['analyze', '--month', '2021-02', '--drop=-50', '--out', out],
-    });
-    expect(dataRows(path.join(out, 'q5_alerts.csv'))).toHaveLength(2);
-    expect(runAlert([`--out=${out}`], { q5: 'header' })).toMatchObject({ status: 0, passed: ['analyze', `--out=${out}`] });
-
-    const temporary = runAlert(['--spike=300'], { q5: 'header' });
-    expect(temporary.passed?.slice(0, 4)).toEqual(['analyze', '--spike=300', '--out', expect.stringContaining('volume-alert.')]);
-    expect(fs.existsSync(temporary.passed![3])).toBe(false);
-  });
-
-  it("passes analyze's database and internal failures on, and maps its usage error away from 1", () => {
-    expect(runAlert([], { q5: 'header', exit: 2 }).status).toBe(2);
-    expect(runAlert([], { q5: 'header', exit: 3 }).status).toBe(3);
-    expect(runAlert([], { q5: 'rows', exit: 1 }).status).toBe(64);
-    expect(runAlert([], { q5: 'none' }).status).toBe(64);
-    expect(spawnSync(ALERT_SCRIPT, ['--out'], { encoding: 'utf8' }).status).toBe(64);
-  });
-
-  it("agrees with the loader job's own q5_alerts.csv when run with the real analyze command", () => {
+  it("exits 4 exactly when the loader job's month has alert days, and writes the same q5_alerts.csv", () => {
     const { dataDir, databaseUrl, result: load } = runLoaderJobOnce();
     expect(load.status).toBe(0);
-    const out = path.join(scratch, 'real-alert');
-    fs.mkdirSync(out);
-    const result = spawnSync(ALERT_SCRIPT, ['--out', out], { cwd: scratch, encoding: 'utf8', env: containerEnv({ DATABASE_URL: databaseUrl }) });
+    // The pod's /tmp volume is a temp folder here; everything else runs as written.
+    const tmp = path.join(scratch, 'cron-tmp');
+    fs.mkdirSync(tmp);
+    const command = cronCommand.map((arg) => (arg.startsWith('/tmp/') ? tmp + arg.slice(4) : arg));
+    const out = command[command.indexOf('--out') + 1];
+    const result = runNode(command, { DATABASE_URL: databaseUrl });
     const expected = dataRows(path.join(dataDir, 'q5_alerts.csv'));
-    expect({ status: result.status, stderr: result.status! > 1 ? result.stderr : '' }).toEqual({ status: expected.length > 0 ? 1 : 0, stderr: '' });
+    // The sample is one month, so "latest" is the month the loader job answered.
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: expected.length > 0 ? 4 : 0, stderr: '' });
     expect(fs.readFileSync(path.join(out, 'q5_alerts.csv'), 'utf8')).toBe(fs.readFileSync(path.join(dataDir, 'q5_alerts.csv'), 'utf8'));
   }, 300_000);
 });
