@@ -7,6 +7,8 @@ export type { Database, Dialect } from './db/open-database';
 export { migrate, migrateDown } from './db/migrate';
 export { loadCsv } from './ingest/load-csv';
 export type { LoadOptions, LoadSummary, LoadProgress } from './ingest/load-csv';
+export { loadHistory, LOAD_HISTORY_DEFAULT_LIMIT, LOAD_HISTORY_MAX_LIMIT, LOAD_STALE_SECONDS } from './ingest/load-run-log';
+export type { LoadRunRecord, LoadOutcome, LoadHistoryOptions } from './ingest/load-run-log';
 export { REJECT_REASONS } from './ingest/reject-reasons';
 export type { RejectReason } from './ingest/reject-reasons';
 export { POSTING_COLUMNS } from './ingest/postings-header';

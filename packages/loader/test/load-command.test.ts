@@ -49,7 +49,7 @@ describe('realxdeal-loader start: errors a user sees', () => {
     [['a.csv', '--batch-size', '0'], '--batch-size must be a positive whole number, got 0'],
     [['a.csv', '--drop', 'abc'], '--drop must be a number (percent), got abc'],
     [['a.csv', '--bogus'], "Unknown option '--bogus'"],
-    [[], 'give exactly one CSV file to load'],
+    [[], 'give at least one CSV file or folder to load'],
   ])('refuses bad flags %j', async (argv, message) => {
     fs.copyFileSync(FIXTURE, path.join(dir, 'a.csv'));
     const io = fakeIo({ INIT_CWD: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}` });

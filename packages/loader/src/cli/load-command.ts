@@ -7,24 +7,30 @@ import { LoaderError } from '../errors';
 import { REJECT_REASONS } from '../ingest/reject-reasons';
 import type { CliIo } from './cli-io';
 import { createProgressReporter, formatCount } from './progress';
-import { describeError, exitCodeFor, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { describeError, exitCodeFor, EXIT_DATABASE, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { resolveDatabaseUrl, resolveUserPath } from './cli-paths';
 import { writeAnswers, parseAnalysisFlags, ANALYSIS_FLAG_OPTIONS } from './answers-step';
 import { joinNegativeValues } from './analyze-command';
+import { expandInputs } from './input-files';
 
-export const LOAD_USAGE = `usage: realxdeal-loader start <file.csv> [options]
+export const LOAD_USAGE = `usage: realxdeal-loader start <file.csv|folder>... [options]
 
-Loads a postings CSV into the database (rejected rows go to a reject CSV),
-then writes the answers to the five market questions.
+Loads postings CSVs into the database (rejected rows go to a reject CSV),
+then writes the answers to the five market questions. Several files load one
+after another, in the order given (a later file wins on a repeated uuid); a
+folder means its *.csv files in name order, without reject and answer files.
+Each file is its own load with its own reject file; a file refused whole is
+reported and the others still load; the exit status is the worst one. The
+answers are written once, after the last file.
 
   --database-url URL    mysql://user:pass@host:3306/db or sqlite:path (default: DATABASE_URL, else sqlite:data/realxdeal.sqlite)
-  --reject-file PATH    where rejected rows go (default: <file.csv>.rejects.csv)
-  --summary-json PATH   also write the load summary as JSON
+  --reject-file PATH    where rejected rows go (one file only; default: <file.csv>.rejects.csv)
+  --summary-json PATH   also write the load summary as JSON (several files: an array, one per file)
   --batch-size N        rows handed to the database writer at a time (default 1000)
   --dry-run             validate and report only; nothing is written to the database
-  --out DIR             folder for the answer CSVs (default: beside the input file)
+  --out DIR             folder for the answer CSVs (default: beside the first input file, or in the first folder)
   --no-analysis         load only; do not write the answers
-  --month YYYY-MM       month for questions 3-5 (default: the month holding most postings)
+  --month YYYY-MM       month for questions 3-5 (default: the month holding most postings; latest: the newest)
   --drop N, --spike N   alert thresholds in percent (default -70 and 200)
   --quiet               no progress output
 `;
@@ -59,8 +65,8 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
     io.stdout.write(LOAD_USAGE);
     return EXIT_OK;
   }
-  if (positionals.length !== 1) {
-    io.stderr.write(`error: give exactly one CSV file to load${positionals.length > 1 ? ` (got ${positionals.length})` : ''}\n\n${LOAD_USAGE}`);
+  if (positionals.length === 0) {
+    io.stderr.write(`error: give at least one CSV file or folder to load\n\n${LOAD_USAGE}`);
     return EXIT_USAGE;
   }
 
@@ -68,27 +74,56 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
   try {
     const batchSize = parseBatchSize(values['batch-size']);
     const analysis = parseAnalysisFlags(values);
-    const file = resolveUserPath(positionals[0], io.env);
-    if (!fs.existsSync(file)) throw new LoaderError('LOADER_FILE_NOT_FOUND', `no such file: ${positionals[0]}`);
+    const { entries, answerDir } = expandInputs(positionals, io.env);
+    const files = entries.filter((e) => e.kind === 'file').length;
+    if (values['reject-file'] && entries.length > 1) {
+      throw new LoaderError('LOADER_BAD_OPTION', `--reject-file names one reject file, but ${entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`);
+    }
     const dryRun = values['dry-run'] ?? false;
-    if (!dryRun) db = await openDatabase(resolveDatabaseUrl(values['database-url'] ?? io.env.DATABASE_URL, io.env));
+    if (!dryRun && files > 0) db = await openDatabase(resolveDatabaseUrl(values['database-url'] ?? io.env.DATABASE_URL, io.env));
 
-    const progress = values.quiet ? null : createProgressReporter(io.stderr, io.isTTY);
-    const summary = await loadCsv(db, file, {
-      batchSize,
-      dryRun,
-      rejectFile: values['reject-file'] ? resolveUserPath(values['reject-file'], io.env) : undefined,
-      onProgress: progress ? (p) => progress.update(p) : undefined,
-    });
-    progress?.done();
-    io.stdout.write(formatSummary(summary, db?.description ?? null));
-    if (values['summary-json']) writeSummaryJson(resolveUserPath(values['summary-json'], io.env), summary);
+    let worst = EXIT_OK;
+    const results: LoadResult[] = [];
+    const report = (source: string, error: unknown): number => {
+      io.stderr.write(`${describeError(error, io.env)}\n`);
+      results.push({ source, error: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '' });
+      worst = Math.max(worst, exitCodeFor(error));
+      return exitCodeFor(error);
+    };
+    let loaded = 0;
+    for (const [i, entry] of entries.entries()) {
+      if (entry.kind === 'missing') {
+        report(entry.given, new LoaderError('LOADER_FILE_NOT_FOUND', entry.message));
+        continue;
+      }
+      try {
+        const progress = values.quiet ? null : createProgressReporter(io.stderr, io.isTTY);
+        const summary = await loadCsv(db, entry.file, {
+          batchSize,
+          dryRun,
+          rejectFile: values['reject-file'] ? resolveUserPath(values['reject-file'], io.env) : undefined,
+          onProgress: progress ? (p) => progress.update(p) : undefined,
+        });
+        progress?.done();
+        io.stdout.write(formatSummary(summary, db?.description ?? null));
+        results.push(summary);
+        loaded++;
+      } catch (error) {
+        if (report(entry.file, error) === EXIT_DATABASE) {
+          // Without the database no later file can load either.
+          const skipped = entries.slice(i + 1).map((e) => (e.kind === 'file' ? path.basename(e.file) : e.given));
+          if (skipped.length > 0) io.stderr.write(`not loaded after the database failed: ${skipped.join(', ')}\n`);
+          break;
+        }
+      }
+    }
+    if (values['summary-json']) writeSummaryJson(resolveUserPath(values['summary-json'], io.env), results, entries.length === 1);
 
-    if (db && !values['no-analysis']) {
-      const outDir = values.out ? resolveUserPath(values.out, io.env) : path.dirname(file);
+    if (db && loaded > 0 && !values['no-analysis']) {
+      const outDir = values.out ? resolveUserPath(values.out, io.env) : answerDir;
       await writeAnswers(db, outDir, analysis, io);
     }
-    return EXIT_OK;
+    return worst;
   } catch (error) {
     io.stderr.write(`${describeError(error, io.env)}\n`);
     return exitCodeFor(error);
@@ -96,6 +131,9 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
     await db?.close();
   }
 }
+
+/** What `start` reports per file: its summary, or why it was not loaded. */
+type LoadResult = LoadSummary | { source: string; error: string };
 
 function parseBatchSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -124,9 +162,16 @@ export function summaryJson(summary: LoadSummary): Record<string, unknown> {
   };
 }
 
-function writeSummaryJson(file: string, summary: LoadSummary): void {
+/**
+ * One input: the contract's summary object (none when the file was refused,
+ * as before). Several: an array in load order, a file not loaded as
+ * {source, error}.
+ */
+function writeSummaryJson(file: string, results: LoadResult[], single: boolean): void {
+  const json = results.map((r) => ('error' in r ? r : summaryJson(r)));
+  if (single && 'error' in (results[0] ?? { error: '' })) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(summaryJson(summary), null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify(single ? json[0] : json, null, 2)}\n`);
 }
 
 export function formatSummary(summary: LoadSummary, database: string | null): string {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from './open-database';
 import * as createPostings from './migrations/20260101000000_create_postings';
 import * as createLoadRuns from './migrations/20260101000100_create_load_runs';
+import * as loadRunsProcess from './migrations/20261205120000_load_runs_process';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20260101000000_create_postings', createPostings],
   ['20260101000100_create_load_runs', createLoadRuns],
+  ['20261205120000_load_runs_process', loadRunsProcess],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -14,7 +14,7 @@ import { validatePosting, PostingValue } from './validate-posting';
 import type { PostingWriter } from './posting-writer';
 import { SqliteWriter } from './sqlite-writer';
 import { MysqlWriter } from './mysql-writer';
-import { LoadRunLog } from './load-run-log';
+import { LoadRunLog, markInterruptedRuns } from './load-run-log';
 
 export interface LoadProgress {
   bytesRead: number;
@@ -138,12 +138,19 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     if (dryRun) return;
     if (!writer) writer = await beginWriting();
     await writer.write(values, rows);
+    // SQLite's writer thread beats at each commit: this connection would wait for its write lock.
+    if (db!.dialect === 'mysql') await (runLog as LoadRunLog | null)?.beatIfDue();
   };
   // Runs once the header is accepted: only then is anything written.
   const beginWriting = async (): Promise<PostingWriter> => {
     await migrate(db!);
-    runLog = await LoadRunLog.start(db!, source, totalBytes);
-    const w = db!.dialect === 'sqlite' ? new SqliteWriter(sqliteFile(db!)) : new MysqlWriter(db!.knex, { bulk: options.mysqlBulk });
+    await markInterruptedRuns(db!);
+    const log = await LoadRunLog.start(db!, source, totalBytes);
+    runLog = log;
+    const w =
+      db!.dialect === 'sqlite'
+        ? new SqliteWriter(sqliteFile(db!), { heartbeatRunId: log.id })
+        : new MysqlWriter(db!.knex, { bulk: options.mysqlBulk });
     await w.begin();
     return w;
   };

@@ -15,6 +15,11 @@ export interface SqliteUpserterOptions {
   pragmas: readonly string[];
   /** Fewest rows per transaction; see SqliteUpserter for the rest of the rule. */
   rowsPerTransaction: number;
+  /**
+   * load_runs.id to mark alive at each commit. While a load holds the write
+   * lock no other connection can write, so the heartbeat rides on the commit.
+   */
+  heartbeatRunId?: number | null;
 }
 
 export interface SqliteWorkerData extends SqliteUpserterOptions {
@@ -56,6 +61,7 @@ const UPSERT_SQL =
 export class SqliteUpserter {
   private readonly db: BetterSqlite3.Database;
   private readonly upsert: BetterSqlite3.Statement;
+  private readonly heartbeat: BetterSqlite3.Statement | null;
   private readonly rowsBefore: number;
   private rowsWritten = 0;
   private rowsInTransaction = 0;
@@ -70,6 +76,7 @@ export class SqliteUpserter {
     try {
       for (const pragma of options.pragmas) db.pragma(pragma);
       this.upsert = db.prepare(UPSERT_SQL);
+      this.heartbeat = options.heartbeatRunId == null ? null : db.prepare('UPDATE load_runs SET heartbeat_at = ? WHERE id = ?');
       this.rowsBefore = this.count();
     } catch (error) {
       db.close();
@@ -92,12 +99,17 @@ export class SqliteUpserter {
     for (let i = 0; i < v.length; i += 7) upsert.run(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]);
     this.rowsWritten += rows;
     this.rowsInTransaction += rows;
-    if (this.rowsInTransaction >= this.transactionLimit) db.exec('COMMIT');
+    if (this.rowsInTransaction >= this.transactionLimit) this.commit();
+  }
+
+  private commit(): void {
+    if (this.heartbeat) this.heartbeat.run(new Date().toISOString().slice(0, 19).replace('T', ' '), this.options.heartbeatRunId);
+    this.db.exec('COMMIT');
   }
 
   /** Commits what is open and closes; returns the rows that replaced an existing one. */
   finish(): number {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    if (this.db.inTransaction) this.commit();
     const inserted = this.count() - this.rowsBefore;
     // The load let the WAL grow (wal_autocheckpoint); fold it into the
     // database now rather than leave up to a GiB of it on disk. A reader in

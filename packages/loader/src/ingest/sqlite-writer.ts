@@ -44,6 +44,8 @@ export interface SqliteWriterOptions {
   rowsPerTransaction?: number;
   /** Batches handed to the writer thread and not yet written (default 8): bounds memory. */
   maxBatchesInFlight?: number;
+  /** load_runs.id whose heartbeat_at the writer refreshes at each commit; none when absent. */
+  heartbeatRunId?: number | null;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface SqliteWriterOptions {
  */
 export class SqliteWriter implements PostingWriter {
   private worker: Worker | null = null;
-  private readonly options: Required<SqliteWriterOptions>;
+  private readonly options: Required<Omit<SqliteWriterOptions, 'heartbeatRunId'>> & { heartbeatRunId: number | null };
   private inFlight = 0;
   private ready = false;
   private replaced: number | null = null;
@@ -74,6 +76,7 @@ export class SqliteWriter implements PostingWriter {
     this.options = {
       rowsPerTransaction: options.rowsPerTransaction ?? 250_000,
       maxBatchesInFlight: options.maxBatchesInFlight ?? 8,
+      heartbeatRunId: options.heartbeatRunId ?? null,
     };
   }
 
@@ -83,6 +86,7 @@ export class SqliteWriter implements PostingWriter {
       filename: this.filename,
       pragmas: SQLITE_LOAD_PRAGMAS,
       rowsPerTransaction: this.options.rowsPerTransaction,
+      heartbeatRunId: this.options.heartbeatRunId,
     };
     const worker = startWorker(data);
     this.worker = worker;

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writePostingsFile, type Database, type GenerationManifest } from 'loader';
+import { loadHistory, writePostingsFile, type Database, type GenerationManifest } from 'loader';
 import { CsvRowReader } from '../../src/ingest/csv-row-reader';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/engines';
 import { buildLoader, startLoader, type Finished, type LoaderProcess } from './loader-process';
@@ -167,7 +167,7 @@ describe.each(ENGINES)('a load SIGKILLed part-way, on %s', (engine) => {
     await clean.drop();
   });
 
-  it('is repaired by loading the file again: the table equals one clean load; load_runs shows the killed run unfinished', async () => {
+  it('is repaired by loading the file again: the table equals one clean load; load_runs shows the killed run interrupted', async () => {
     const rejected = Object.values(manifest.expectedRejects).reduce((a, b) => a + b, 0);
     const threshold = Math.ceil(KILL_AT * manifest.expectedDistinct);
 
@@ -184,6 +184,15 @@ describe.each(ENGINES)('a load SIGKILLed part-way, on %s', (engine) => {
     expect(committed).toBeGreaterThanOrEqual(threshold);
     expect(committed).toBeLessThan(manifest.expectedDistinct);
     expect(await loadRuns(observer!)).toEqual([expect.objectContaining({ outcome: 'running', finished_at: null })]);
+    // Still `running` in the table, but its process is gone: the history says so at once.
+    const [shown] = await loadHistory(observer!.knex);
+    expect(shown).toMatchObject({
+      outcome: 'interrupted',
+      message: `the loader process (pid ${killed.child.pid} on ${os.hostname()}) stopped before the load finished`,
+      finishedAt: null,
+      seconds: null,
+      rowsRead: null,
+    });
 
     const again = startLoader(loadArgs(crashed, 'again'));
     running.push(again);
@@ -197,8 +206,9 @@ describe.each(ENGINES)('a load SIGKILLed part-way, on %s', (engine) => {
     expect(repaired).toEqual(expected);
 
     const runs = await loadRuns(observer!);
+    // The next load on this host marks the killed run for good.
     expect(runs).toEqual([
-      expect.objectContaining({ outcome: 'running', finished_at: null, rows_read: null }),
+      expect.objectContaining({ outcome: 'interrupted', finished_at: null, rows_read: null }),
       expect.objectContaining({ outcome: 'finished', finished_at: expect.any(String), rows_read: ROWS }),
     ]);
     expect((runs[0] as LoadRunRow).id).toBeLessThan((runs[1] as LoadRunRow).id);
