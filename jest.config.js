@@ -3,10 +3,10 @@
 process.env.TZ = 'America/New_York';
 
 /**
- * Dependencies published as ESM only. Node 20 loads them with require(esm),
- * so the built server runs, but jest's module runtime cannot before Node
- * 24.9; ts-jest compiles just these files to CommonJS (transpile only, no
- * type check). Add a package here when a suite fails with "Must use import
+ * Dependencies published as ESM only. Node 22 and 24 load them with
+ * require(esm), so the built server runs, but jest's module runtime cannot
+ * before Node 24.9, and CI still tests Node 22; ts-jest compiles just these
+ * files to CommonJS (transpile only, no type check). Add a package here when a suite fails with "Must use import
  * to load ES Module: node_modules/<name>/...".
  *   cookie 2               light-my-request, behind app.inject
  *   content-disposition 3  @fastify/static (also serves Swagger UI)
@@ -37,6 +37,9 @@ module.exports = {
   moduleNameMapper: {
     '^@realxdeal/model$': '<rootDir>/packages/model/src/index.ts',
     '^(analysis|loader|server)$': '<rootDir>/packages/$1/src/index.ts',
+    // Subpath exports (`loader/require-supported-node`) name a file in dist; jest takes its source.
+    '^@realxdeal/model/(\\w[\\w-]*)$': '<rootDir>/packages/model/src/$1.ts',
+    '^(analysis|loader|server)/(\\w[\\w-]*)$': '<rootDir>/packages/$1/src/$2.ts',
   },
   // Database suites create their own schemas; running files in parallel on a
   // 2-core machine only adds contention, so keep it modest.

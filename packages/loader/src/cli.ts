@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: on an unsupported Node, one clear line instead of a native crash.
+import './require-supported-node';
 import { runLoadCommand } from './cli/load-command';
 import { runAnalyzeCommand } from './cli/analyze-command';
 import { runTrainCommand } from './cli/train-command';

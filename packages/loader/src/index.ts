@@ -1,4 +1,5 @@
 export { LoaderError, isLoaderError } from './errors';
+export { unsupportedNodeMessage, MINIMUM_NODE_MAJOR, RECOMMENDED_NODE_MAJOR } from './supported-node';
 export type { LoaderErrorCode } from './errors';
 export { parseDatabaseUrl, redactUrl, DEFAULT_SQLITE_PATH } from './db/database-url';
 export type { DatabaseTarget } from './db/database-url';

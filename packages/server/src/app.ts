@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 // Types only: schemas are built with @sinclair/typebox (CommonJS); the
 // provider's runtime pulls in the ESM-only `typebox` 1.x, which jest on
-// Node 20 cannot load, and Fastify's own Ajv validates the schemas anyway.
+// Node 22 (before 24.9) cannot load, and Fastify's own Ajv validates the schemas anyway.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ModelArtifact } from '@realxdeal/model';
 import type { Database } from 'loader';

@@ -1,3 +1,5 @@
+// First: on an unsupported Node, one clear line instead of a native crash.
+import 'loader/require-supported-node';
 import type { FastifyInstance } from 'fastify';
 import { loadModel, ModelError } from '@realxdeal/model';
 import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from 'loader';

@@ -38,11 +38,6 @@ function baseImage(stage: DockerStage): string {
   const parent = stages.find((s) => s.name === from);
   return parent ? baseImage(parent) : from;
 }
-function stageNamed(name: string): DockerStage {
-  const found = stages.find((s) => s.name === name);
-  if (!found) throw new Error(`docker/Dockerfile has no stage ${name}`);
-  return found;
-}
 /** The stage whose RUN matches, and the ones built FROM it. */
 function stageThatRuns(pattern: RegExp): DockerStage {
   const found = stages.find((s) => pattern.test(runs(s)));
@@ -51,17 +46,17 @@ function stageThatRuns(pattern: RegExp): DockerStage {
 }
 
 describe('docker/Dockerfile stages', () => {
-  it('builds on node:20-bookworm-slim everywhere', () => {
-    for (const stage of stages) expect(baseImage(stage)).toBe('node:20-bookworm-slim');
+  it('builds on node:24-bookworm-slim (the active LTS, as in .nvmrc) everywhere', () => {
+    expect(readRepoFile('.nvmrc').trim()).toBe('24');
+    for (const stage of stages) expect(baseImage(stage)).toBe('node:24-bookworm-slim');
   });
 
-  it('compiles native addons where npm ci runs: python3, make and g++', () => {
-    for (const stage of stages.filter((s) => /npm ci/.test(runs(s)))) {
-      const chain = [stage];
-      for (let s = stage; stages.some((p) => p.name === s.from); ) chain.push((s = stageNamed(s.from)));
-      const installed = chain.map(runs).join('\n');
-      for (const tool of ['python3', 'make', 'g++']) expect(installed).toMatch(new RegExp(`apt-get install[^\\n]*\\s${tool.replace('+', '\\+')}(\\s|$)`));
-    }
+  it('installs no compiler: better-sqlite3 13 brings prebuilt Node-API binaries', () => {
+    for (const stage of stages) expect(runs(stage)).not.toMatch(/apt-get install|node-gyp|npm install -g/);
+    const sqlite = JSON.parse(readRepoFile('node_modules', 'better-sqlite3', 'package.json')) as { version: string; scripts?: Record<string, string> };
+    expect(sqlite.version).toMatch(/^13\./);
+    expect(Object.keys(sqlite.scripts ?? {})).not.toContain('install');
+    expect(fs.existsSync(repoPath('node_modules', 'better-sqlite3', 'prebuilds', 'linux-x64.node'))).toBe(true);
   });
 
   it('builds with every dependency and installs production dependencies separately', () => {

@@ -241,6 +241,7 @@ describe('.github/workflows/ci.yml', () => {
     env?: Record<string, string>;
     steps: Step[];
     container?: string | { image: string };
+    strategy?: { matrix: Record<string, unknown[]> };
   }
   const workflow = readYaml('.github', 'workflows', 'ci.yml') as { on: Record<string, unknown>; jobs: Record<string, Job> };
   const jobs = Object.values(workflow.jobs);
@@ -250,11 +251,19 @@ describe('.github/workflows/ci.yml', () => {
     expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
   });
 
-  it('sets up Node from .nvmrc with the npm cache in every job', () => {
+  it('tests the MySQL job on Node 22 and 24 and every other job on .nvmrc (24), with the npm cache', () => {
+    expect(readRepoFile('.nvmrc').trim()).toBe('24');
+    const setup = (job: Job) => job.steps.find((s) => /^actions\/setup-node@v\d+$/.test(s.uses ?? ''))?.with;
     for (const job of jobs) {
-      expect(job.steps).toContainEqual(expect.objectContaining({ uses: expect.stringMatching(/^actions\/setup-node@v\d+$/), with: { 'node-version-file': '.nvmrc', cache: 'npm' } }));
+      expect(setup(job)).toEqual(
+        job.services?.mysql ? { 'node-version': '${{ matrix.node }}', cache: 'npm' } : { 'node-version-file': '.nvmrc', cache: 'npm' },
+      );
     }
-    expect(readRepoFile('.nvmrc').trim()).toBe('20');
+    const mysqlJob = jobs.find((j) => j.services?.mysql);
+    expect(mysqlJob?.strategy?.matrix.node).toEqual(['22', '24']);
+    for (const job of jobs.filter((j) => j.container)) {
+      expect(typeof job.container === 'string' ? job.container : job.container!.image).toMatch(/^node:24-/);
+    }
   });
 
   it('runs npm ci, build, lint and the README test command against a health-checked MySQL 8', () => {

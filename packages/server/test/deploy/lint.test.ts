@@ -66,7 +66,7 @@ describe('docker/Dockerfile (dockerfile-utils)', () => {
 
   it('reports a broken Dockerfile (the linter really runs)', () => {
     const file = path.join(scratch, 'Dockerfile.broken');
-    fs.writeFileSync(file, 'FROM node:20-bookworm-slim\nHEALTHCHECK --intervl=30s CMD ["true"]\nEXPOSE http\nSTOPSIGNAL\n');
+    fs.writeFileSync(file, 'FROM node:24-bookworm-slim\nHEALTHCHECK --intervl=30s CMD ["true"]\nEXPOSE http\nSTOPSIGNAL\n');
     const { status, diagnostics } = lint(file);
     expect(status).not.toBe(0);
     expect(diagnostics.map((d) => d.message)).toEqual(
