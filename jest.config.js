@@ -22,7 +22,7 @@ const esmOnly = `/node_modules/(${ESM_ONLY.join('|')})/`;
  */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
+  roots: ['<rootDir>/packages', '<rootDir>/tools'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
@@ -40,6 +40,7 @@ module.exports = {
     // Subpath exports (`loader/require-supported-node`) name a file in dist; jest takes its source.
     '^@realxdeal/model/(\\w[\\w-]*)$': '<rootDir>/packages/model/src/$1.ts',
     '^(analysis|loader|server)/(\\w[\\w-]*)$': '<rootDir>/packages/$1/src/$2.ts',
+    '^tools$': '<rootDir>/tools/src/index.ts',
   },
   // Database suites create their own schemas; running files in parallel on a
   // 2-core machine only adds contention, so keep it modest.

@@ -7,6 +7,7 @@ export { openDatabase } from './db/open-database';
 export type { Database, Dialect } from './db/open-database';
 export { migrate, migrateDown } from './db/migrate';
 export { loadCsv } from './ingest/load-csv';
+export { SQLITE_LOAD_PRAGMAS } from './ingest/sqlite-writer';
 export type { LoadOptions, LoadSummary, LoadProgress } from './ingest/load-csv';
 export { loadHistory, LOAD_HISTORY_DEFAULT_LIMIT, LOAD_HISTORY_MAX_LIMIT, LOAD_STALE_SECONDS } from './ingest/load-run-log';
 export type { LoadRunRecord, LoadOutcome, LoadHistoryOptions } from './ingest/load-run-log';
@@ -14,15 +15,6 @@ export { REJECT_REASONS } from './ingest/reject-reasons';
 export type { RejectReason } from './ingest/reject-reasons';
 export { POSTING_COLUMNS } from './ingest/postings-header';
 export { parseTimestamp, parseAmount, canonicalUuid } from './ingest/validate-posting';
-export {
-  generatePostings,
-  generatePostingsText,
-  postingsStream,
-  writePostingsFile,
-  CATEGORIES,
-  CATEGORY_NAMES,
-} from './generator/generate-postings';
-export type { GenerateOptions, GenerationManifest } from './generator/generate-postings';
 export { resolveDatabaseUrl, resolveUserPath } from './cli/cli-paths';
 export { LOAD_USAGE } from './cli/load-command';
 export { ANALYZE_USAGE } from './cli/analyze-command';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCsv, postingsStream, writePostingsFile, GenerationManifest } from 'loader';
+import { loadCsv } from 'loader';
+import { postingsStream, writePostingsFile, type GenerationManifest } from 'tools';
 import { ENGINES, createTestDatabase } from './helpers/engines';
 
 /**

@@ -1,3 +1,4 @@
+import { createPrng } from '@realxdeal/model';
 import { avgPricePerM2, type CategoryPrice } from 'analysis';
 import { ENGINES } from '../helpers/engines';
 import type { FixturePosting } from './__fixtures__/market-fixture';
@@ -46,24 +47,13 @@ const HAND_MADE_Q1: Array<Pick<CategoryPrice, 'category' | 'postings' | 'median_
   { category: 'TWO_FAR', postings: 2, median_price_per_m2: 50.5, mean: 50.5 },
 ];
 
-/** A small deterministic PRNG (mulberry32) for the cross-check below. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Many values bunched around one level (so the middle band is crowded and
  * the middle ranks often straddle a band edge), with repeats.
  */
 function randomCategory(name: string, count: number, seed: number): FixturePosting[] {
-  const next = random(seed);
+  const random = createPrng(seed);
+  const next = (): number => random.uniform();
   return Array.from({ length: count }, () => {
     const area = 20 + Math.floor(next() * 180);
     const price = next() < 0.2 ? area * 12 : Math.round(area * 12 * Math.exp((next() - 0.5) * 0.1) * 100) / 100;

@@ -24,6 +24,8 @@ const stages = dockerStages(instructions);
 const runtime = stages[stages.length - 1];
 const ignore = readRepoFile('.dockerignore');
 const workspaces = (JSON.parse(readRepoFile('package.json')) as { workspaces: string[] }).workspaces;
+/** What the image runs; the private tools/ workspace (generator, benchmarks) never ships. */
+const runtimeWorkspaces = workspaces.filter((ws) => ws.startsWith('packages/'));
 
 const of = (stage: DockerStage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
 const runs = (stage: DockerStage) => of(stage, 'RUN').map((i) => i.args).join('\n');
@@ -68,6 +70,14 @@ describe('docker/Dockerfile stages', () => {
     expect(fromProd.map((c) => c.sources)).toContainEqual(['/app/']);
   });
 
+  it('carries nothing of the private tools workspace into the image', () => {
+    expect(workspaces).toContain('tools');
+    const copies = of(runtime, 'COPY').map((c) => parseCopy(c.args));
+    expect(copies.flatMap((c) => c.sources).filter((source) => /(^|\/)tools(\/|$)/.test(source))).toEqual([]);
+    // npm ci links every workspace, tools included; the stage the runtime copies whole drops the link.
+    expect(runs(stageThatRuns(/npm ci --omit=dev/))).toMatch(/rm -rf node_modules\/tools tools/);
+  });
+
   it('ships no compiler and runs no install in the runtime stage', () => {
     expect(runs(runtime)).not.toMatch(/apt-get install|npm ci|npm install/);
   });
@@ -75,7 +85,7 @@ describe('docker/Dockerfile stages', () => {
   it('copies every workspace dist from the build stage, plus views, public, the model and data', () => {
     const build = stageThatRuns(/npm run build/);
     const copies = of(runtime, 'COPY').map((c) => parseCopy(c.args));
-    for (const ws of workspaces) {
+    for (const ws of runtimeWorkspaces) {
       expect(copies).toContainEqual(expect.objectContaining({ flags: { from: build.name }, sources: [`/app/${ws}/dist`], dest: `${ws}/dist` }));
     }
     const fromContext = copies.filter((c) => c.flags.from === undefined).flatMap((c) => c.sources);
@@ -113,6 +123,8 @@ describe('docker/Dockerfile build context', () => {
       'output/q1_avg_price_per_m2.csv',
       '.git/HEAD',
       'docker/.env',
+      'tools/src/generator/generate-postings.ts',
+      'tools/src/bench/bench-load.ts',
     ]) {
       expect({ path: p, ignored: isDockerIgnored(p, ignore) }).toEqual({ path: p, ignored: true });
     }

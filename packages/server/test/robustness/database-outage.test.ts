@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadCsv, openDatabase, postingsStream } from 'loader';
+import { loadCsv, openDatabase } from 'loader';
+import { postingsStream } from 'tools';
 import { startServer, type RunningServer } from 'server';
 import { testModel } from '../helpers';
 import { findMariadb, PrivateMariadb } from './private-mariadb';

@@ -26,7 +26,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { LoaderError } from '../errors';
+import { LoaderError } from 'loader';
 import { buildCalendar, clock, parseMonth, sampleCdf, sampleHour, withOffset, type MonthCalendar } from './calendar';
 import {
   CATEGORIES,
@@ -60,7 +60,7 @@ import {
   type GenerationManifest,
   type RejectReason,
 } from './manifest';
-import { createPrng, type Prng } from './prng';
+import { createPrng, type Prng } from '@realxdeal/model';
 import {
   POWERS_OF_TEN,
   ascii,

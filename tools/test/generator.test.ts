@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
-import { LoaderError } from '../src/errors';
+import { LoaderError } from 'loader';
 import {
   CATEGORIES,
   CATEGORY_NAMES,
@@ -457,8 +457,8 @@ describe('dirty mode', () => {
 
 describe('the committed sample', () => {
   it('is data/postings_february.csv as generated with 20,000 rows, seed 2021, dirty', () => {
-    // Regenerate with: node dist/generator/generate-cli.js --rows 20000 --out data/postings_february.csv
-    const sample = readFileSync(join(__dirname, '../../../data/postings_february.csv'), 'utf8');
+    // Regenerate with: npm run generate -- --rows 20000 --out data/postings_february.csv
+    const sample = readFileSync(join(__dirname, '../../data/postings_february.csv'), 'utf8');
     expect(DIRTY_ROWS).toBe(20_000);
     expect(sample === dirty.text).toBe(true);
   });

@@ -10,8 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/open-database';
-import { loadCsv } from '../ingest/load-csv';
+import { loadCsv, openDatabase } from 'loader';
 
 export interface LoadRunResult {
   seconds: number;

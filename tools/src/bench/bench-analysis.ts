@@ -6,7 +6,7 @@
  * Prints numbers; it asserts nothing.
  *
  *   npm run bench:analysis
- *   node packages/loader/dist/bench/bench-analysis.js --rows 1000000 --runs 3 [--engine mysql|sqlite|both]
+ *   node tools/dist/bench/bench-analysis.js --rows 1000000 --runs 3 [--engine mysql|sqlite|both]
  *   MYSQL_URL=mysql://root@127.0.0.1:3306/test selects the server (a database
  *   rxd_bench_analysis is created on it and dropped afterwards).
  */
@@ -16,143 +16,24 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { answerAll, type AnalysisAnswers } from 'analysis';
-import { openDatabase, type Database } from '../db/open-database';
-import { migrate } from '../db/migrate';
+import { loadCsv, migrate, openDatabase, type Database } from 'loader';
+import { postingsStream } from '../generator/generate-postings';
+import { benchResult, median } from './report';
 
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
 const BENCH_DATABASE = 'rxd_bench_analysis';
 const MONTH = '2021-02';
-const INSERT_BATCH = 2000;
+const SEED = 20210201;
 
 // ---------------------------------------------------------------------------
-// Synthetic postings: a month with weekday seasonality, an outage day and
-// its backfill spike, a few postings spilling into the neighbouring months
-// (so "the month" needs the full count), realistic categories and prices.
-
-interface Category {
-  name: string;
-  share: number;
-  /** EUR per m²; null = never priced. */
-  level: number | null;
-  areaMedian: number;
-}
-
-const CATEGORIES: readonly Category[] = [
-  { name: 'APARTMENT_RENT', share: 0.34, level: 12, areaMedian: 68 },
-  { name: 'HOUSE_RENT', share: 0.07, level: 10, areaMedian: 125 },
-  { name: 'APARTMENT_BUY', share: 0.22, level: 4000, areaMedian: 75 },
-  { name: 'HOUSE_BUY', share: 0.14, level: 3000, areaMedian: 140 },
-  { name: 'LAND_BUY', share: 0.06, level: 180, areaMedian: 700 },
-  { name: 'GARAGE_RENT', share: 0.06, level: 5, areaMedian: 17 },
-  { name: 'OFFICE_RENT', share: 0.06, level: 16, areaMedian: 180 },
-  { name: 'NEW_BUILD_PROJECT', share: 0.05, level: null, areaMedian: 2500 },
-];
-
-/** xorshift128: deterministic, fast, 128 bits of state. */
-function createRandom(seed: number): () => number {
-  let x = seed | 0 || 1;
-  let y = 362436069;
-  let z = 521288629;
-  let w = 88675123;
-  return () => {
-    const t = x ^ (x << 11);
-    x = y;
-    y = z;
-    z = w;
-    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return w / 4294967296;
-  };
-}
-
-function cumulative(weights: readonly number[]): number[] {
-  const total = weights.reduce((s, w) => s + w, 0);
-  let acc = 0;
-  return weights.map((w) => (acc += w / total));
-}
-
-function pickIndex(cdf: readonly number[], u: number): number {
-  const i = cdf.findIndex((c) => u < c);
-  return i === -1 ? cdf.length - 1 : i;
-}
-
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
-const hex = (n: number, width: number): string => Math.floor(n).toString(16).padStart(width, '0').slice(-width);
-
-/** Days as 'YYYY-MM-DD' with weights: Jan 31, Feb 1-28, Mar 1. */
-function dayProfile(): { days: string[]; cdf: number[] } {
-  const days = ['2021-01-31'];
-  const weights = [0.001];
-  for (let d = 1; d <= 28; d++) {
-    const weekday = new Date(Date.UTC(2021, 1, d)).getUTCDay();
-    let w = weekday === 0 || weekday === 6 ? 0.6 : 1;
-    if (d === 14) w *= 0.05; // outage
-    if (d === 15) w *= 3; // backfill
-    days.push(`2021-02-${pad2(d)}`);
-    weights.push(w / 28);
-  }
-  days.push('2021-03-01');
-  weights.push(0.001);
-  return { days, cdf: cumulative(weights) };
-}
-
-/** SQL literal rows for one INSERT; values are generated, never user text. */
-function* syntheticBatches(rows: number, seed: number): Generator<string[]> {
-  const random = createRandom(seed);
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const categoryCdf = cumulative(CATEGORIES.map((c) => c.share));
-  const { days, cdf: dayCdf } = dayProfile();
-  let batch: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const category = CATEGORIES[pickIndex(categoryCdf, random())] as Category;
-    // Increasing uuids (the row number leads) make the fill an append to the
-    // primary key instead of random page splits: minutes faster, and the
-    // table ends up as compact as after OPTIMIZE TABLE. Queries read it the
-    // same way whatever the order the rows arrived in.
-    const uuid = `${hex(i, 8)}-${hex(random() * 65536, 4)}-4${hex(random() * 4096, 3)}-8${hex(random() * 4096, 3)}-${hex(random() * 2 ** 32, 12)}`;
-    const areaRaw = category.areaMedian * Math.exp(0.4 * normal());
-    const area = random() < 0.03 ? null : Math.round(areaRaw * 10) / 10;
-    let price: number | null = null;
-    if (category.level !== null && random() >= 0.02) {
-      price = random() < 0.005 ? 0 : Math.round(areaRaw * category.level * Math.exp(0.2 * normal()));
-      if (random() < 0.001) price *= 100; // typed in cents
-    }
-    const u = random();
-    const status = u < 0.55 ? 'ONLINE' : u < 0.98 ? 'OFFLINE' : u < 0.985 ? 'online' : 'DRAFT';
-    const seconds = Math.floor(random() * 86400);
-    const createdAt = `${days[pickIndex(dayCdf, random())]} ${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
-    const zip = pad2(Math.floor(random() * 100)) + String(100 + Math.floor(random() * 900));
-    batch.push(
-      `('${uuid}','${category.name}','${zip}',${price === null ? 'NULL' : price},${area === null ? 'NULL' : area},'${createdAt}','${status}')`,
-    );
-    if (batch.length === INSERT_BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
+// The table: the seeded generator's month (weekday seasonality, an outage
+// day and its backfill, realistic categories and prices), clean so every row
+// lands, loaded the way the CLI loads it.
 
 async function fillPostings(db: Database, rows: number): Promise<void> {
-  const { knex } = db;
-  const batches = syntheticBatches(rows, 20210201);
-  let done = false;
-  while (!done) {
-    // A transaction per 50 batches: fewer commits, bounded undo.
-    await knex.transaction(async (trx) => {
-      for (let i = 0; i < 50; i++) {
-        const next = batches.next();
-        if (next.done) {
-          done = true;
-          return;
-        }
-        await trx.raw(
-          `INSERT INTO postings (uuid, category, zip_code, price, area, created_at, status) VALUES ${next.value.join(',')}`,
-        );
-      }
-    });
-  }
+  await loadCsv(db, postingsStream({ rows, seed: SEED, month: MONTH, dirty: false }), { rejectFile: null, sourceName: 'generated.csv' });
   // Fresh statistics, as a table that has been in use would have.
-  await knex.raw(db.dialect === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE postings');
+  await db.knex.raw(db.dialect === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE postings');
 }
 
 // ---------------------------------------------------------------------------
@@ -245,7 +126,7 @@ async function runPlain(knex: Knex, mysql: boolean): Promise<PlainFigures> {
   }
   for (const row of rowsOf(await knex.raw(sql.q2), mysql)) figures.online.set(String(row.category), Number(row.online));
   const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
-  await knex.raw(sql.q3, [`${month}-01`, `${month}-${pad2(lastDay)}`]);
+  await knex.raw(sql.q3, [`${month}-01`, `${month}-${String(lastDay).padStart(2, '0')}`]);
   for (const row of rowsOf(await knex.raw(sql.q4, [month]), mysql)) figures.daily.set(String(row.d), Number(row.n));
   await knex.raw(sql.q5, [month]);
   await knex.raw(sql.weekday, [month]);
@@ -266,12 +147,6 @@ function sameFigures(answers: AnalysisAnswers, plain: PlainFigures): boolean {
 }
 
 // ---------------------------------------------------------------------------
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
@@ -375,10 +250,10 @@ function printTable(results: EngineResult[], runs: number): void {
   console.log(row(widths.map((w) => '-'.repeat(w))));
   for (const l of lines) console.log(row(l));
   for (const r of results) {
-    // Headline figures for `npm run bench`'s summary table (scripts/bench-all.js).
+    // Headline figures for `npm run bench`'s summary table.
     const target = r.engine.startsWith('mysql') ? '<= plain and < 2 s' : '<= plain';
     const pass = r.ours <= r.plain && (!r.engine.startsWith('mysql') || r.ours < 2);
-    console.log(`BENCH_RESULT ${JSON.stringify({ figure: `all answers, ${r.engine}, ${r.rows} rows`, value: r.ours, unit: 's', reference: r.plain, referenceLabel: 's plain SQL', ratio: r.ours / r.plain, target, pass })}`);
+    benchResult({ figure: `all answers, ${r.engine}, ${r.rows} rows`, value: r.ours, unit: 's', reference: r.plain, referenceLabel: 's plain SQL', ratio: r.ours / r.plain, target, pass });
   }
   for (const r of results) {
     console.log(
@@ -414,7 +289,7 @@ async function main(): Promise<void> {
   printTable(results, runs);
   console.log('\nreproduce:');
   console.log('  npm run bench:analysis');
-  console.log(`  MYSQL_URL=${DEFAULT_MYSQL_URL} node packages/loader/dist/bench/bench-analysis.js --rows ${rows} --runs ${runs} --engine ${engine}`);
+  console.log(`  MYSQL_URL=${DEFAULT_MYSQL_URL} node tools/dist/bench/bench-analysis.js --rows ${rows} --runs ${runs} --engine ${engine}`);
 }
 
 main().catch((error: unknown) => {

@@ -3,23 +3,12 @@
  * beaten: predictMany vs a hand-written `b0 + b1 * x` loop, and fit on 1M
  * points against the one-second budget. Prints numbers; it asserts nothing.
  */
-import { type ModelArtifact, fit, predictMany, validateModel } from '../index';
-import { mulberry32 } from '../random';
+import { type ModelArtifact, createPrng, fit, predictMany, validateModel } from '@realxdeal/model';
+import { benchResult, median } from './report';
 
 const PREDICT_N = 10_000_000;
 const FIT_N = 1_000_000;
 const REPEATS = 5;
-
-/** One headline figure for `npm run bench`'s summary table (scripts/bench-all.js). */
-function benchResult(result: Record<string, string | number | boolean>): void {
-  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function seconds(run: () => void): number {
   const start = process.hrtime.bigint();
@@ -50,9 +39,9 @@ function baselineLoop(b0: number, b1: number, xs: Float64Array, out: Float64Arra
 }
 
 function syntheticAreas(n: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
+  const random = createPrng(seed);
   const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = 20 + 280 * random();
+  for (let i = 0; i < n; i++) xs[i] = random.between(20, 300);
   return xs;
 }
 
@@ -95,9 +84,9 @@ function main(): void {
   rows.push({ what: 'predictMany degree 2 (10M)', value: `${(PREDICT_N / median(quad) / 1e6).toFixed(0)} M/s`, target: 'info' });
 
   const fx = syntheticAreas(FIT_N, 2);
-  const noise = mulberry32(3);
+  const noise = createPrng(3);
   const fy = new Float64Array(FIT_N);
-  for (let i = 0; i < FIT_N; i++) fy[i] = 48000 + 3150 * (fx[i] as number) + 40000 * (noise() - 0.5);
+  for (let i = 0; i < FIT_N; i++) fy[i] = 48000 + 3150 * (fx[i] as number) + 40000 * (noise.uniform() - 0.5);
   const cases: Array<{ label: string; degree: number; robust: boolean; target: string }> = [
     { label: 'fit degree 1 (1M points)', degree: 1, robust: false, target: '< 1 s' },
     { label: 'fit degree 2 (1M points)', degree: 2, robust: false, target: 'info' },
@@ -121,7 +110,7 @@ function main(): void {
   console.log(`${'-'.repeat(w0)}-|-${'-'.repeat(w1)}-|-------`);
   for (const r of rows) console.log(`${r.what.padEnd(w0)} | ${r.value.padStart(w1)} | ${r.target}`);
   console.log(`\n${REPEATS} runs each, medians; node ${process.version}; checksum ${checksum.toExponential(3)}`);
-  console.log('reproduce: npm run bench:model   (or: npx tsc -b packages/model && node packages/model/dist/bench/bench-model.js)');
+  console.log('reproduce: npm run bench:model   (or: npx tsc -b tools && node tools/dist/bench/bench-model.js)');
 }
 
 main();

@@ -1,11 +1,14 @@
 /**
- * node dist/generator/generate-cli.js --rows N [--seed S] [--month YYYY-MM] [--clean] [--out FILE]
+ * npm run generate -- --rows N [--seed S] [--month YYYY-MM] [--clean] [--out FILE]
+ *
+ * A relative FILE means the folder npm was run in (INIT_CWD), like every
+ * loader command.
  *
  * Writes a postings CSV to FILE (or stdout) and the generation manifest as
  * JSON to stderr, so `> file` captures only the CSV. Exit codes: 0 done,
  * 2 bad arguments, 1 anything else (e.g. the output file cannot be written).
  */
-import { LoaderError, isLoaderError } from '../errors';
+import { LoaderError, isLoaderError, resolveUserPath } from 'loader';
 import { GENERATE_DEFAULTS, writePostings, writePostingsFile, type GenerateOptions } from './generate-postings';
 
 export const USAGE =
@@ -82,7 +85,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | null {
   return { options: { rows, seed, month, dirty }, out };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let args: CliArgs | null;
   try {
     args = parseCliArgs(argv);
@@ -101,7 +104,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const manifest =
     args.out === null
       ? await writePostings(process.stdout, args.options, { end: false })
-      : await writePostingsFile(args.out, args.options);
+      : await writePostingsFile(resolveUserPath(args.out, env), args.options);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stderr.write(`${JSON.stringify({ ...manifest, seconds: Math.round(seconds * 1000) / 1000 }, null, 2)}\n`);
   return 0;

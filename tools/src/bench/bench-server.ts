@@ -28,7 +28,7 @@
  * /proc/<pid>/status, read after its uploads; every size gets a fresh child.
  *
  *   npm run bench:server
- *   node packages/server/dist/bench/bench-server.js [--duration 10] [--warmup 2] [--connections 64]
+ *   node tools/dist/bench/bench-server.js [--duration 10] [--warmup 2] [--connections 64]
  *        [--rounds 3] [--rows 1000000] [--big-rows 5000000] [--runs 3] [--skip-http] [--skip-batch] [--skip-big]
  *
  * Traffic goes to 127.0.0.1 only; every wait is bounded in time.
@@ -42,27 +42,23 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { DEFAULT_MODEL_PATH, loadModel, predict, type ModelArtifact } from '@realxdeal/model';
-import { startServer } from '../server';
+import { startServer } from 'server';
 import {
   CAN_PIN,
   CORES,
   HOST,
   announce,
-  benchResult,
   cannon,
   getJson,
   killChildren,
-  makeLog,
-  median,
   memoryOf,
   pinSelf,
-  positive,
   startChild as startServerChild,
   stopChild,
-  table,
   valueText,
   type Server,
-} from './bench-support';
+} from './server-children';
+import { benchResult, makeLog, median, positive, table } from './report';
 
 const PREDICT_PATH = '/predict?x=2';
 const RPS_RATIO_TARGET = 0.8;
@@ -457,7 +453,7 @@ async function main(argv: string[]): Promise<void> {
       '',
       'reproduce:',
       '  npm run bench:server',
-      `  node packages/server/dist/bench/bench-server.js --duration ${args.duration} --warmup ${args.warmup} --connections ${args.connections} --rounds ${args.rounds} --rows ${args.rows} --big-rows ${args.bigRows} --runs ${args.runs}`,
+      `  node tools/dist/bench/bench-server.js --duration ${args.duration} --warmup ${args.warmup} --connections ${args.connections} --rounds ${args.rounds} --rows ${args.rows} --big-rows ${args.bigRows} --runs ${args.runs}`,
       failed ? 'some targets NOT met (see the met column)' : 'all targets met',
       '',
     ].join('\n'),

@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the server benchmarks (bench-server.ts, load-test.ts):
- * server children (start, pin, stop, kill), their memory from /proc,
- * autocannon's programmatic API, the BENCH_RESULT line and a text table.
+ * server children (start, pin, stop, kill), their memory from /proc and
+ * autocannon's programmatic API. Statistics and reporting are in report.ts.
  *
  * Nothing here loads autocannon at import time: the server children run the
  * bench files too, and autocannon's modules would count in their RSS.
@@ -15,18 +15,6 @@ import { createInterface } from 'node:readline';
 export const HOST = '127.0.0.1';
 export const START_TIMEOUT_MS = 30_000;
 export const STOP_TIMEOUT_MS = 30_000;
-
-/** A `[name hh:mm:ss] message` line on stderr. */
-export function makeLog(name: string): (message: string) => void {
-  return (message) => process.stderr.write(`[${name} ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-export function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`);
-  return value;
-}
 
 // --- Server children ---------------------------------------------------------
 
@@ -133,29 +121,6 @@ export async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return res.json();
-}
-
-/** One headline figure for `npm run bench`'s summary table (scripts/bench-all.js). */
-export function benchResult(result: Record<string, string | number | boolean>): void {
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Nearest-rank percentile (p in 0…100) of a non-empty list. */
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
 /** The i-th value: 1.00 … 240.99 m², two decimals, spread over the model's range. */

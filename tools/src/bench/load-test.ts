@@ -8,7 +8,7 @@
  *   timeout; each answer must be 200 with 10,001 lines (header + rows).
  *
  * The server is startServer in a child process (this file with `--role app`,
- * started by bench-support's startChild, as bench-server.ts does): default
+ * started by server-children's startChild, as bench-server.ts does): default
  * model, rate limiter off (RATE_LIMIT_PER_MINUTE=0), logger at level silent,
  * a throw-away SQLite database, 127.0.0.1 on a free port. Its RSS (VmRSS) is
  * read from /proc/<pid>/status before and after, with the peak (VmHWM).
@@ -16,7 +16,7 @@
  * uploads answered correctly; otherwise the exit code is 1.
  *
  *   npm run loadtest
- *   node packages/server/dist/bench/load-test.js [--connections 256] [--duration 30]
+ *   node tools/dist/bench/load-test.js [--connections 256] [--duration 30]
  *
  * Traffic goes to 127.0.0.1 only; every wait is bounded in count and time.
  */
@@ -25,27 +25,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_PATH, loadModel, predict } from '@realxdeal/model';
-import { startServer } from '../server';
+import { startServer } from 'server';
 import {
   CAN_PIN,
   CORES,
   HOST,
   announce,
-  benchResult,
   cannon,
   getJson,
   killChildren,
-  makeLog,
   memoryOf,
-  percentile,
   pinSelf,
-  positive,
   startChild,
   stopChild,
-  table,
   valueText,
   type Server,
-} from './bench-support';
+} from './server-children';
+import { benchResult, makeLog, percentile, positive, table } from './report';
 
 const PREDICT_PATH = '/predict?x=2';
 const UPLOADS = 64;
@@ -252,7 +248,7 @@ async function main(argv: string[]): Promise<void> {
       '',
       'reproduce:',
       '  npm run loadtest',
-      `  node packages/server/dist/bench/load-test.js --connections ${args.connections} --duration ${args.duration}`,
+      `  node tools/dist/bench/load-test.js --connections ${args.connections} --duration ${args.duration}`,
       passed ? 'PASS: no errors or timeouts' : 'FAIL: errors, timeouts or failed uploads (see the met column)',
       '',
     ].join('\n'),

@@ -12,7 +12,7 @@
  * 5,000,000 rows no more than 10% above the RSS at 1,000,000.
  *
  *   npm run bench:load
- *   node packages/loader/dist/bench/bench-load.js [--rows N] [--runs N] [--engines sqlite,mysql]
+ *   node tools/dist/bench/bench-load.js [--rows N] [--runs N] [--engines sqlite,mysql]
  *        [--skip-5m] [--big-rows N] [--mysql-5m]
  *   MYSQL_URL=mysql://root@127.0.0.1:3306/test selects the server; a database
  *   rxd_bench_load is created for each run and dropped at the end.
@@ -25,11 +25,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Database } from '../db/open-database';
-import { migrate } from '../db/migrate';
+import { SQLITE_LOAD_PRAGMAS, migrate, openDatabase, type Database } from 'loader';
 import { writePostingsFile } from '../generator/generate-postings';
-import { SQLITE_LOAD_PRAGMAS } from '../ingest/sqlite-writer';
 import { LOAD_DATA_REFERENCE_SQL, type LoadRunResult } from './load-runner';
+import { benchResult, makeLog, median } from './report';
 
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
 const BENCH_DATABASE = 'rxd_bench_load';
@@ -63,15 +62,7 @@ interface BenchArgs {
 let currentChild: ReturnType<typeof spawn> | null = null;
 let interrupted = false;
 
-function log(message: string): void {
-  process.stderr.write(`[bench-load ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const log = makeLog('bench-load');
 
 /** Runs a child to completion; resolves with its stdout, rejects with its stderr. */
 function run(command: string, args: string[], stdin?: string): Promise<string> {
@@ -277,10 +268,8 @@ function verdict(m: Measurement, base: Measurement | undefined): Verdict {
     growth = ` (${g.toFixed(2)}x)`;
   }
   const pass = checks.every(Boolean) && ratio !== null;
-  // Headline figure for `npm run bench`'s summary table (scripts/bench-all.js).
-  console.log(
-    `BENCH_RESULT ${JSON.stringify({ figure: `load ${m.rows} rows, ${m.engine} (peak RSS ${rss.toFixed(1)} MB)`, value: ours, unit: 's', reference: ref ?? undefined, referenceLabel: m.engine === 'sqlite' ? 's sqlite3 .import' : 's LOAD DATA LOCAL INFILE', ratio: ratio ?? undefined, target: targets.join(', '), pass })}`,
-  );
+  // Headline figure for `npm run bench`'s summary table.
+  benchResult({ figure: `load ${m.rows} rows, ${m.engine} (peak RSS ${rss.toFixed(1)} MB)`, value: ours, unit: 's', reference: ref ?? undefined, referenceLabel: m.engine === 'sqlite' ? 's sqlite3 .import' : 's LOAD DATA LOCAL INFILE', ratio: ratio ?? undefined, target: targets.join(', '), pass });
   return {
     pass,
     cells: [
@@ -428,7 +417,7 @@ async function main(): Promise<void> {
   console.log('reproduce:');
   console.log('  npm run bench:load');
   console.log(
-    `  MYSQL_URL=${DEFAULT_MYSQL_URL} node packages/loader/dist/bench/bench-load.js --rows ${args.rows} --runs ${args.runs} ` +
+    `  MYSQL_URL=${DEFAULT_MYSQL_URL} node tools/dist/bench/bench-load.js --rows ${args.rows} --runs ${args.runs} ` +
       `--engines ${args.engines.join(',')}${args.skipBig ? ' --skip-5m' : ` --big-rows ${args.bigRows}`}${args.mysqlBig ? ' --mysql-5m' : ''}`,
   );
   console.log(allPass ? 'all targets met' : 'some targets NOT met (see result column)');

@@ -4,10 +4,10 @@
  * as it is written. Loader tests assert their load summary against this.
  */
 
-import type { RejectReason } from '../ingest/reject-reasons';
+import type { RejectReason } from 'loader';
 
 // One list of reject codes for the loader and the generator.
-export { REJECT_REASONS, type RejectReason } from '../ingest/reject-reasons';
+export { REJECT_REASONS, type RejectReason } from 'loader';
 
 /** How many reject lines per reason the manifest keeps as samples. */
 export const REJECT_SAMPLES_PER_REASON = 10;

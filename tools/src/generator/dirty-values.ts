@@ -11,7 +11,7 @@
  */
 import { clock, withOffset, type MonthCalendar } from './calendar';
 import type { RejectReason } from './manifest';
-import type { Prng } from './prng';
+import type { Prng } from '@realxdeal/model';
 
 /** Column positions in the header order. */
 export const COL = { uuid: 0, category: 1, zip: 2, price: 3, area: 4, createdAt: 5, status: 6 } as const;

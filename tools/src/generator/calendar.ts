@@ -4,7 +4,7 @@
  * daytime-heavy hour profile. Also the timestamp renderers (hot path: string
  * tables, no Date objects, except for the rare zone-offset variants).
  */
-import type { Prng } from './prng';
+import type { Prng } from '@realxdeal/model';
 
 /** Weekend days get this share of a weekday's volume ("~40% fewer"). */
 export const WEEKEND_FACTOR = 0.6;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { LoaderError } from '../src/errors';
+import { LoaderError } from 'loader';
 import { main, parseCliArgs } from '../src/generator/generate-cli';
 import { generatePostingsText } from '../src/generator/generate-postings';
 
@@ -60,6 +60,16 @@ describe('generate-cli main', () => {
       const printed = JSON.parse(String(stderr.mock.calls.at(-1)?.[0])) as Record<string, unknown>;
       expect(printed).toMatchObject({ ...expected.manifest });
       expect(typeof printed['seconds']).toBe('number');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves a relative --out from the folder npm was run in (INIT_CWD)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postings-cli-'));
+    try {
+      await expect(main(['--rows', '10', '--out', 'rel.csv'], { INIT_CWD: dir })).resolves.toBe(0);
+      expect(readFileSync(join(dir, 'rel.csv'), 'utf8')).toBe(generatePostingsText({ rows: 10 }).text);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
