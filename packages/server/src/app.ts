@@ -25,6 +25,7 @@ import batchRoutes from './routes/batch';
 import v2Routes from './routes/v2';
 import operationsRoutes from './routes/operations';
 import analysisRoutes from './routes/analysis';
+import loadsRoutes from './routes/loads';
 import { SERVER_NAME, SERVER_VERSION } from './version';
 
 export interface BuildAppOptions {
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(batchRoutes);
   await app.register(v2Routes, { serverName: SERVER_NAME, serverVersion: SERVER_VERSION, maxElements: config.MAX_BATCH_JSON });
   await app.register(analysisRoutes);
+  await app.register(loadsRoutes);
   await app.register(operationsRoutes);
 
   await app.ready();

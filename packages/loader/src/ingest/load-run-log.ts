@@ -138,34 +138,35 @@ export interface LoadRunRecord {
 export const LOAD_HISTORY_DEFAULT_LIMIT = 100;
 export const LOAD_HISTORY_MAX_LIMIT = 1000;
 
+/** A load_runs row as read; the columns of later migrations are undefined on a database not yet migrated. */
 interface DbLoadRunRow {
   id: number;
   file_name: string;
   started_at: string | Date;
   finished_at: string | Date | null;
-  heartbeat_at: string | Date | null;
-  pid: number | null;
-  hostname: string | null;
+  heartbeat_at?: string | Date | null;
+  pid?: number | null;
+  hostname?: string | null;
   rows_read: number | null;
   rows_loaded: number | null;
   rows_replaced: number | null;
   rows_rejected: number | null;
-  rejected_by_reason: string | null;
+  rejected_by_reason?: string | null;
   outcome: string;
   error: string | null;
 }
 
 /** MySQL hands DATETIME back as a Date (the session is UTC), SQLite as text. */
-function dbTime(value: string | Date | null): string | null {
-  if (value === null) return null;
+function dbTime(value: string | Date | null | undefined): string | null {
+  if (value == null) return null;
   return value instanceof Date ? utcNow(value) : String(value).slice(0, 19);
 }
 
 const epochSeconds = (utc: string): number => Date.parse(`${utc.replace(' ', 'T')}Z`) / 1000;
-const count = (n: number | null): number | null => (n === null ? null : Number(n));
+const count = (n: number | null | undefined): number | null => (n == null ? null : Number(n));
 
-function parseReasons(text: string | null): Record<string, number> | null {
-  if (text === null) return null;
+function parseReasons(text: string | null | undefined): Record<string, number> | null {
+  if (text == null) return null;
   try {
     const parsed: unknown = JSON.parse(text);
     return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, number>) : null;
@@ -198,7 +199,8 @@ export async function loadHistory(knex: Knex, options: LoadHistoryOptions = {}):
     let outcome = row.outcome as LoadOutcome;
     let message = row.error;
     if (outcome === 'running') {
-      const pid = row.pid === null ? null : Number(row.pid);
+      // Rows from before the pid column have neither pid nor heartbeat: only their age speaks.
+      const pid = row.pid == null ? null : Number(row.pid);
       const lastSign = dbTime(row.heartbeat_at) ?? startedAt;
       if (pid !== null && row.hostname === hostname && !processAlive(pid)) {
         outcome = 'interrupted';

@@ -40,6 +40,7 @@ export default fp<SwaggerOptions>(
           { name: 'v2', description: 'Open Inference Protocol (KServe v2 REST)' },
           { name: 'pages', description: 'Server-rendered HTML pages' },
           { name: 'analysis', description: 'Answers to the five postings questions' },
+          { name: 'loads', description: 'The load history: what was loaded, when, and how each load ended' },
           { name: 'operations', description: 'Health, readiness and metrics' },
         ],
       },
