@@ -22,7 +22,7 @@ export { answerAll } from './answer-all';
 export { ANSWER_FILES, ANSWER_COLUMNS, answerCsv, runAll } from './answer-files';
 export { trainingPairs } from './training-pairs';
 export { describeWeekdayPattern } from './describe-weekday';
-export { formatDecimal } from './format-decimal';
+export { formatDecimal, writeDecimal, MAX_DECIMAL_LENGTH } from './format-decimal';
 export { validateOptions, LATEST_MONTH, DEFAULT_DROP_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './options';
 export { AnalysisError, isAnalysisError } from './errors';
 export type { AnalysisErrorCode, AnalysisErrorField } from './errors';

@@ -41,6 +41,10 @@ export interface BuildAppOptions {
 /** An incoming id is kept only if it cannot smuggle anything into a log line. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const config: ServerConfig = { ...defaultConfig(), ...options.config };
   const logger: FastifyServerOptions['logger'] =
@@ -59,6 +63,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // JSON batches are bounded by count (MAX_BATCH_JSON); size the body
     // limit from that so the count, not the byte limit, is what a client meets.
     bodyLimit: Math.max(1024 * 1024, config.MAX_BATCH_JSON * 40),
+    // A slow or endless upload is cut off: the socket after this long
+    // without a byte, the request after this long in all (0 turns either off).
+    connectionTimeout: config.CONNECTION_TIMEOUT_MS,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Behind a proxy, request.ip (which the rate limits key on) is the
+    // client's only if the proxy is trusted to set X-Forwarded-For.
+    // Fastify's types omit the hop count that proxy-addr accepts; this is
+    // proxy-addr's own rule for a number: trust the first n hops.
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // No type coercion: `{"x": 2}` is not a list and `"2"` is not a number.
     // Query strings and forms are declared as strings, so they need none.
     ajv: { customOptions: { coerceTypes: false } },
@@ -83,7 +96,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // Third-party plugins first, then our decorators, then routes.
   await app.register(helmet);
-  await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
+  await app.register(rateLimit, {
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    expensive: [
+      { method: 'POST', prefix: '/batch_prediction', perMinute: config.BATCH_RATE_LIMIT_PER_MINUTE },
+      { method: 'GET', prefix: '/analysis', perMinute: config.ANALYSIS_RATE_LIMIT_PER_MINUTE },
+    ],
+  });
   await app.register(formbody);
   await app.register(multipart, { maxUploadBytes: config.MAX_UPLOAD_BYTES });
   await app.register(view);

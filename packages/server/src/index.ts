@@ -1,6 +1,7 @@
 export { buildApp, type BuildAppOptions } from './app';
 export { startServer, type RunningServer } from './server';
-export { loadConfig, defaultConfig, CONFIG_KEYS, type ServerConfig, type LogLevel } from './config';
+export { loadConfig, defaultConfig, parseTrustProxy, CONFIG_KEYS, type ServerConfig, type LogLevel, type TrustProxy } from './config';
 export { ServerError, ServerErrorCode, isServerError, type ErrorBody } from './errors';
-export { BatchPredictStream, detectLayout, type BatchLayout, type BatchCounts } from './lib/batch-predict';
+export { BatchPredictStream, type BatchCounts } from './lib/batch/BatchPredictStream';
+export { detectLayout, type BatchLayout } from './lib/batch/layout';
 export { parseDecimal } from './lib/decimal';

@@ -73,8 +73,9 @@ describe('BatchPredictStream', () => {
       '0x10,,"x must be a plain decimal number such as 2 or 85.5 (no hex, units, separators, NaN or Infinity); got ""0x10"""',
       '-,,"x must be a plain decimal number such as 2 or 85.5 (no hex, units, separators, NaN or Infinity); got ""-"""',
       '.,,"x must be a plain decimal number such as 2 or 85.5 (no hex, units, separators, NaN or Infinity); got ""."""',
-      // 16 digits leave the fast path but are still a valid decimal: (x + 1)² in doubles.
-      `1234567890123456,${String((1234567890123456 + 1) ** 2)},`,
+      // 16 digits leave the fast path but are still a valid decimal: (x + 1)² in
+      // doubles, written in plain digits (a double that large is a whole number).
+      `1234567890123456,${BigInt((1234567890123456 + 1) ** 2).toString()},`,
       '+.5,2.25,',
       '',
     ]);
@@ -96,7 +97,7 @@ describe('BatchPredictStream', () => {
   it('skips a line longer than the record limit and carries on', async () => {
     const long = '9'.repeat(200);
     expect(await run(`1\n${long}\n2\n`, 16, { maxRecordBytes: 50 })).toBe(
-      'x,prediction,error\n1,4,\n,,ERROR: a line longer than 50 bytes was skipped\n2,9,\n',
+      'x,prediction,error\n1,4,\n,,ERROR: line 2 is longer than the 50 bytes limit of one record (MAX_BATCH_RECORD_BYTES) and was skipped\n2,9,\n',
     );
   });
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ServerError, ServerErrorCode, isServerError } from '../errors';
-import { BatchPredictStream } from '../lib/batch-predict';
+import { BatchPredictStream } from '../lib/batch/BatchPredictStream';
 import { formatBytes } from '../lib/format';
 import { modelCard } from '../lib/model-card';
 import { HttpError, toHttpError } from '../plugins/app/error-handler';
@@ -80,7 +80,13 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       const file = part.file;
-      const predictor = new BatchPredictStream({ model: app.model, isTruncated: () => file.truncated, maxBytes });
+      const predictor = new BatchPredictStream({
+        model: app.model,
+        isTruncated: () => file.truncated,
+        maxBytes,
+        maxColumns: app.config.MAX_BATCH_COLUMNS,
+        maxRecordBytes: app.config.MAX_BATCH_RECORD_BYTES,
+      });
       pipeline(file, predictor, (error) => {
         if (error && reply.sent) request.log.warn({ err: error }, 'batch stream ended early');
       });

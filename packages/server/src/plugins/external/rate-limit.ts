@@ -1,23 +1,57 @@
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
+import type { onRequestHookHandler, RouteOptions } from 'fastify';
 import { ServerError, ServerErrorCode } from '../../errors';
 
-export interface RateLimitOptions {
-  /** Requests per client IP per minute; 0 disables the limiter. */
+/** Routes whose requests cost far more than a prediction, with their own, tighter budget. */
+export interface ExpensiveRoutes {
+  method: 'GET' | 'POST';
+  /** Every route whose URL starts with this shares one budget per client. */
+  prefix: string;
+  /** Requests per client IP per minute on these routes; 0 leaves them to the general limit. */
   perMinute: number;
 }
 
+export interface RateLimitOptions {
+  /** Requests per client IP per minute; 0 disables the general limiter. */
+  perMinute: number;
+  expensive?: readonly ExpensiveRoutes[];
+}
+
+/**
+ * Counted per client IP (`request.ip`, so TRUST_PROXY decides what the
+ * client is behind a proxy), in memory, per process. An expensive route
+ * counts against its own budget instead of the general one.
+ */
 export default fp<RateLimitOptions>(
   async (app, opts) => {
-    if (opts.perMinute <= 0) return;
+    const expensive = (opts.expensive ?? []).filter((group) => group.perMinute > 0);
+    if (opts.perMinute <= 0 && expensive.length === 0) return;
+    const limiters = new Map<ExpensiveRoutes, onRequestHookHandler>();
+
+    // Added before the plugin registers its own onRoute hook, so it runs
+    // first and the plugin sees `rateLimit: false` on the routes taken over here.
+    app.addHook('onRoute', (route: RouteOptions) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const group = expensive.find((g) => route.url.startsWith(g.prefix) && (methods.includes(g.method) || (g.method === 'GET' && methods.includes('HEAD'))));
+      const config = route.config as { rateLimit?: unknown } | undefined;
+      if (group === undefined || config?.rateLimit === false) return;
+      const limiter = limiters.get(group);
+      if (limiter === undefined) return;
+      route.config = { ...config, rateLimit: false } as RouteOptions['config'];
+      route.onRequest = [...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), limiter];
+    });
+
     await app.register(rateLimit, {
-      global: true,
+      global: opts.perMinute > 0,
       max: opts.perMinute,
       timeWindow: 60_000,
       // Thrown, so the shared error handler renders it like every other error.
       errorResponseBuilder: (_request, context) =>
         new ServerError(ServerErrorCode.RATE_LIMITED, `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
     });
+    // One limiter (one store) per group: all of a group's routes share a client's budget.
+    for (const group of expensive) limiters.set(group, app.rateLimit({ max: group.perMinute, timeWindow: 60_000 }));
   },
   { name: 'realxdeal-rate-limit' },
 );
