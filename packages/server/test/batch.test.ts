@@ -147,3 +147,70 @@ describe('POST /batch_prediction over MAX_UPLOAD_BYTES', () => {
     expect(mainOf(res.body)).toContain('the upload is larger than the 100 bytes limit');
   });
 });
+
+describe('POST /batch_prediction bounds', () => {
+  let bounded: FastifyInstance;
+  beforeAll(async () => {
+    bounded = await buildTestApp({ config: { MAX_BATCH_COLUMNS: 3, MAX_BATCH_RECORD_BYTES: 64 } });
+  });
+  afterAll(() => bounded.close());
+
+  it('refuses the reported attack (a 60,001-column header over 30,000 short rows) with 400 naming the limit', async () => {
+    const res = await upload(app, `x${','.repeat(60_000)}\n${'1\n'.repeat(30_000)}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: 'SERVER_TOO_MANY_COLUMNS',
+      message: 'line 1 has 60001 columns, more than the limit of 1000 (MAX_BATCH_COLUMNS); send only the columns you need',
+    });
+  });
+
+  it('accepts a header at the column limit and refuses one column more', async () => {
+    const atLimit = await upload(bounded, 'x,a,b\n2,p,q\n');
+    expect(atLimit.statusCode).toBe(200);
+    expect(atLimit.body).toBe('x,a,b,prediction,error\n2,p,q,9,\n');
+    const over = await upload(bounded, '\nx,a,b,c\n2,p,q,r\n');
+    expect(over.statusCode).toBe(400);
+    expect(over.json()).toEqual({
+      error: 'SERVER_TOO_MANY_COLUMNS',
+      message: 'line 2 has 4 columns, more than the limit of 3 (MAX_BATCH_COLUMNS); send only the columns you need',
+    });
+  });
+
+  it('refuses a header longer than the record limit with 400 naming the limit and the line', async () => {
+    const res = await upload(bounded, `\n\nx,${'n'.repeat(70)}\n1,a\n`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: 'SERVER_RECORD_TOO_LONG',
+      message: 'line 3 is longer than the 64 bytes limit of one record (MAX_BATCH_RECORD_BYTES); expected a CSV header or one number per line',
+    });
+  });
+
+  it('skips a later record longer than the limit with an error row naming its line, and carries on', async () => {
+    const res = await upload(bounded, `x,note\n1,a\n2,${'b'.repeat(100)}\n3,c\n`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(
+      'x,note,prediction,error\n1,a,4,\n,,ERROR: line 3 is longer than the 64 bytes limit of one record (MAX_BATCH_RECORD_BYTES) and was skipped\n3,c,16,\n',
+    );
+  });
+
+  it('resumes at the next line after an opening quote that never closes', async () => {
+    const res = await upload(bounded, `x,note\n1,"open\n${'2,b\n'.repeat(20)}`);
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'x,note,prediction,error',
+      ',,ERROR: line 2 is longer than the 64 bytes limit of one record (MAX_BATCH_RECORD_BYTES) and was skipped',
+      '2,b,9,',
+    ]);
+    expect(lines).toHaveLength(2 + 20);
+  });
+
+  it('writes short rows as read, never padded to the header', async () => {
+    const res = await upload(app, `x${','.repeat(999)}\n1\n2\n`);
+    expect(res.statusCode).toBe(200);
+    const header = `x${','.repeat(999)},prediction,error`;
+    expect(res.body).toBe(
+      `${header}\n1,,row has 1 fields but the header has 1000; written as read\n2,,row has 1 fields but the header has 1000; written as read\n`,
+    );
+  });
+});

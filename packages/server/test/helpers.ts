@@ -47,7 +47,7 @@ export function buildTestApp(options: TestAppOptions = {}): Promise<FastifyInsta
   return buildApp({
     model: options.model ?? testModel(),
     database: options.database ?? null,
-    config: { RATE_LIMIT_PER_MINUTE: 0, ...options.config },
+    config: { RATE_LIMIT_PER_MINUTE: 0, BATCH_RATE_LIMIT_PER_MINUTE: 0, ANALYSIS_RATE_LIMIT_PER_MINUTE: 0, ...options.config },
     logger: false,
   });
 }
