@@ -1,7 +1,7 @@
 /**
  * A seeded, deterministic, streaming generator of monthly postings CSVs that
  * follow (and, in dirty mode, deliberately break) the data contract in
- * /shared/spec/postings.md. The manifest it fills in is known by
+ * docs/data-contract.md. The manifest it fills in is known by
  * construction, so loader tests can assert their load summary against it.
  *
  * Output is byte-identical for the same options on every platform: all

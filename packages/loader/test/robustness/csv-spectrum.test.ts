@@ -84,7 +84,7 @@ describe('csv-spectrum through the loader parsing layer (CsvRowReader)', () => {
 });
 
 /**
- * Where the contract (shared/spec/postings.md, "The file") differs from
+ * Where the contract (docs/data-contract.md, "The file") differs from
  * RFC 4180 on purpose, the reader must do what the contract says. Each case
  * says why; expected rows are written by hand.
  */
