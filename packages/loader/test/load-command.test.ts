@@ -47,6 +47,7 @@ describe('realxdeal-loader start: errors a user sees', () => {
 
   it.each([
     [['a.csv', '--batch-size', '0'], '--batch-size must be a positive whole number, got 0'],
+    [['a.csv', '--max-record-bytes', '1MiB'], '--max-record-bytes must be a positive whole number, got 1MiB'],
     [['a.csv', '--drop', 'abc'], '--drop must be a number (percent), got abc'],
     [['a.csv', '--bogus'], "Unknown option '--bogus'"],
     [[], 'give at least one CSV file or folder to load'],
@@ -68,15 +69,16 @@ describe.each(ENGINES)('realxdeal-loader start on %s', (engine) => {
       expect(io.err()).toBe('');
       expect(code).toBe(0);
       // Figures from __fixtures__/every-reason.expected.md.
-      expect(io.out()).toMatch(/read\s+15\n\s+loaded\s+3\n\s+replaced\s+0\n\s+rejected\s+12/);
+      expect(io.out()).toMatch(/read\s+18\n\s+loaded\s+3\n\s+replaced\s+0\n\s+rejected\s+15/);
+      expect(io.out()).toMatch(/bad_encoding\s+3\n\s+column_count\s+1\n/);
       expect(io.out()).toMatch(/bad_price\s+3\n/);
       const summary = JSON.parse(fs.readFileSync(path.join(tdb.dir, 'summary.json'), 'utf8'));
       expect(summary).toMatchObject({
-        rowsRead: 15,
+        rowsRead: 18,
         rowsLoaded: 3,
         rowsReplaced: 0,
-        rowsRejected: 12,
-        rejectedByReason: { column_count: 1, bad_uuid: 3, missing_category: 1, missing_status: 1, bad_price: 3, bad_area: 1, bad_created_at: 1, too_long: 1 },
+        rowsRejected: 15,
+        rejectedByReason: { bad_encoding: 3, column_count: 1, bad_uuid: 3, missing_category: 1, missing_status: 1, bad_price: 3, bad_area: 1, bad_created_at: 1, too_long: 1 },
       });
       expect(typeof summary.seconds).toBe('number');
       for (const name of ['q1_avg_price_per_m2.csv', 'q2_online_per_category.csv', 'q3_first_last_day.csv', 'q4_daily_change.csv', 'q5_alerts.csv', 'weekday_pattern.csv']) {

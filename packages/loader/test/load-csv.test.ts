@@ -58,11 +58,12 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     const summary = await loadCsv(db, input);
 
     // Expected values: __fixtures__/every-reason.expected.md
-    expect(summary.rowsRead).toBe(15);
+    expect(summary.rowsRead).toBe(18);
     expect(summary.rowsLoaded).toBe(3);
-    expect(summary.rowsRejected).toBe(12);
+    expect(summary.rowsRejected).toBe(15);
     expect(summary.rowsRead).toBe(summary.rowsLoaded + summary.rowsRejected);
     expect(summary.rejectedByReason).toEqual({
+      bad_encoding: 3,
       column_count: 1,
       bad_uuid: 3,
       missing_category: 1,
@@ -74,7 +75,8 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     });
 
     const rejects = fs.readFileSync(`${input}.rejects.csv`, 'utf8').trimEnd().split('\n');
-    const lines = fs.readFileSync(input, 'utf8').split('\n');
+    // Lines 2-16 are valid UTF-8, so their raw text is the file's.
+    const lines = fs.readFileSync(input, 'latin1').split('\n');
     const expected: Array<[number, string]> = [
       [3, 'column_count'], [4, 'bad_uuid'], [5, 'missing_category'], [6, 'missing_status'], [7, 'bad_price'],
       [8, 'bad_area'], [9, 'bad_created_at'], [10, 'too_long'], [12, 'bad_uuid'], [13, 'bad_uuid'],
@@ -86,7 +88,12 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
         const raw = lines[line - 1];
         const quoted = /[",\n]/.test(raw) ? `"${raw.replace(/"/g, '""')}"` : raw;
         return `${line},${reason},${quoted}`;
-      }),
+      }).concat([
+        // Each bad byte is one U+FFFD, the rest as written.
+        '17,bad_encoding,"00000000-0000-4000-8000-000000000016,HOUSE\uFFFDBUY,01067,850,70.5,2021-02-01 10:00:00,ONLINE"',
+        '18,bad_encoding,"not-a-uuid,\uFFFD(,01067,-5,70.5,2021-02-01 10:00:00"',
+        '19,bad_encoding,"00000000-0000-4000-8000-000000000018,HOUSE_BUY,""01\uFFFD\uFFFD"",850,70.5,2021-02-01 10:00:00,ONLINE"',
+      ]),
     );
 
     expect(await allPostings(db)).toEqual([
@@ -165,12 +172,12 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     const second = await loadCsv(db, input);
     expect(await allPostings(db)).toEqual(once);
     expect(first.rowsReplaced).toBe(0);
-    expect(second).toMatchObject({ rowsLoaded: 3, rowsReplaced: 3, rowsRejected: 12 });
+    expect(second).toMatchObject({ rowsLoaded: 3, rowsReplaced: 3, rowsRejected: 15 });
     const runs = await db.knex('load_runs').select('*').orderBy('id');
     expect(runs).toHaveLength(2);
     expect(runs.map((r: { outcome: string; rows_read: number; rows_replaced: number }) => [r.outcome, r.rows_read, r.rows_replaced])).toEqual([
-      ['finished', 15, 0],
-      ['finished', 15, 3],
+      ['finished', 18, 0],
+      ['finished', 18, 3],
     ]);
     expect(runs[0].file_sha256).toBe(first.sha256);
     expect(runs[0].finished_at).not.toBeNull();
@@ -222,9 +229,10 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     const input = path.join(tdb.dir, 'every-reason.csv');
     fs.copyFileSync(path.join(FIXTURES, 'every-reason.csv'), input);
     const summary = await loadCsv(db, input, { dryRun: true });
-    expect(summary).toMatchObject({ rowsRead: 15, rowsLoaded: 3, rowsRejected: 12, dryRun: true, runId: null });
+    expect(summary).toMatchObject({ rowsRead: 18, rowsLoaded: 3, rowsRejected: 15, dryRun: true, runId: null });
     expect(await db.knex.schema.hasTable('postings')).toBe(false);
-    expect(fs.readFileSync(`${input}.rejects.csv`, 'utf8').split('\n')).toHaveLength(14);
+    // The header, 15 rejects, and the empty string after the last newline.
+    expect(fs.readFileSync(`${input}.rejects.csv`, 'utf8').split('\n')).toHaveLength(17);
   });
 
   it('names a missing file', async () => {

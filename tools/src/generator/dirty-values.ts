@@ -10,7 +10,7 @@
  * (which would swallow the rest of the file).
  */
 import { clock, withOffset, type MonthCalendar } from './calendar';
-import type { RejectReason } from './manifest';
+import type { GeneratedReason } from './manifest';
 import type { Prng } from '@realxdeal/model';
 
 /** Column positions in the header order. */
@@ -156,7 +156,7 @@ const badUuid = (make: (uuid: string) => string): Defect => ({
  * field(s) with a value that breaks only its own rule, so combining a primary
  * defect with defects of later reasons keeps the primary reason.
  */
-export const DEFECTS: Readonly<Record<RejectReason, readonly Defect[]>> = {
+export const DEFECTS: Readonly<Record<GeneratedReason, readonly Defect[]>> = {
   column_count: [
     { apply: setCell(COL.price, '1,200') },
     { apply: setCell(COL.area, '72,5') },

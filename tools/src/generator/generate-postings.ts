@@ -53,11 +53,13 @@ import {
   type Edit,
 } from './dirty-values';
 import {
+  GENERATED_REASONS,
   REJECT_REASONS,
   REJECT_SAMPLES_PER_REASON,
   emptyReasonCounts,
   emptyReasonSamples,
   type GenerationManifest,
+  type GeneratedReason,
   type RejectReason,
 } from './manifest';
 import { createPrng, type Prng } from '@realxdeal/model';
@@ -74,7 +76,7 @@ import {
   zipText,
 } from './row-format';
 
-export { REJECT_REASONS, type GenerationManifest, type RejectReason } from './manifest';
+export { GENERATED_REASONS, REJECT_REASONS, type GenerationManifest, type RejectReason } from './manifest';
 export { CATEGORIES, CATEGORY_NAMES, ODD_CATEGORY_VALUES, type CategoryProfile, type PriceUnit } from './categories';
 
 export interface GenerateOptions {
@@ -135,9 +137,9 @@ const STREAM_BUFFER_BYTES = 4 * CHUNK_BYTES;
 const CATEGORY_CDF = cumulativeOf(CATEGORIES.map((c) => c.share));
 const ZIP_REGION_CDF = cumulativeOf(ZIP_REGION_SHARES);
 const EDIT_CDF = cumulativeOf(EDITS.map(([w]) => w));
-const cellDefects = (r: RejectReason): readonly Defect[] => DEFECTS[r].filter((d) => d.whole !== true);
+const cellDefects = (r: GeneratedReason): readonly Defect[] => DEFECTS[r].filter((d) => d.whole !== true);
 /** Defects that leave the rest of the line alone, so other defects on the same row survive them. */
-const CELL_DEFECTS: Readonly<Record<RejectReason, readonly Defect[]>> = {
+const CELL_DEFECTS: Readonly<Record<GeneratedReason, readonly Defect[]>> = {
   column_count: cellDefects('column_count'),
   bad_uuid: cellDefects('bad_uuid'),
   missing_category: cellDefects('missing_category'),
@@ -399,17 +401,17 @@ function emitNormal(st: State): void {
 }
 
 interface RejectPlan {
-  readonly reason: RejectReason;
+  readonly reason: GeneratedReason;
   /** The primary defect; picked at random from the reason's list when absent. */
   readonly defect?: Defect;
   /** Defects of strictly later reasons, applied first (the primary overwrites a shared field). */
-  readonly also?: readonly RejectReason[];
+  readonly also?: readonly GeneratedReason[];
   /** Write this uuid instead of a fresh one (an accepted row's, to prove a reject never touches it). */
   readonly uuid?: string;
 }
 
 function emitReject(st: State, plan: RejectPlan): void {
-  const rank = REJECT_REASONS.indexOf(plan.reason);
+  const rank = GENERATED_REASONS.indexOf(plan.reason);
   drawRow(st, -1);
   const fresh = draftUuid(st);
   let cells = cellsOf(st);
@@ -418,7 +420,7 @@ function emitReject(st: State, plan: RejectPlan): void {
   const primary = plan.defect ?? st.rng.pick(DEFECTS[plan.reason]);
   if (primary.whole !== true) {
     for (const later of plan.also ?? []) {
-      if (REJECT_REASONS.indexOf(later) <= rank) {
+      if (GENERATED_REASONS.indexOf(later) <= rank) {
         throw new Error(`generator bug: ${later} cannot accompany ${plan.reason}`);
       }
       cells = st.rng.pick(CELL_DEFECTS[later]).apply(cells, ctx);
@@ -429,14 +431,14 @@ function emitReject(st: State, plan: RejectPlan): void {
 }
 
 function emitRandomReject(st: State): void {
-  const rank = st.rng.int(REJECT_REASONS.length);
-  const reason = REJECT_REASONS[rank]!;
-  const also: RejectReason[] = [];
-  if (rank < REJECT_REASONS.length - 1 && st.rng.chance(SECONDARY_DEFECT_SHARE)) {
-    also.push(REJECT_REASONS[rank + 1 + st.rng.int(REJECT_REASONS.length - rank - 1)]!);
+  const rank = st.rng.int(GENERATED_REASONS.length);
+  const reason = GENERATED_REASONS[rank]!;
+  const also: GeneratedReason[] = [];
+  if (rank < GENERATED_REASONS.length - 1 && st.rng.chance(SECONDARY_DEFECT_SHARE)) {
+    also.push(GENERATED_REASONS[rank + 1 + st.rng.int(GENERATED_REASONS.length - rank - 1)]!);
   }
   const reuse =
-    rank > REJECT_REASONS.indexOf('missing_status') && st.ringFill > 0 && st.rng.chance(REJECT_REUSES_ACCEPTED_UUID_SHARE);
+    rank > GENERATED_REASONS.indexOf('missing_status') && st.ringFill > 0 && st.rng.chance(REJECT_REUSES_ACCEPTED_UUID_SHARE);
   emitReject(st, { reason, also, uuid: reuse ? caseVariant(pickRemembered(st).uuid, st.rng) : undefined });
 }
 
@@ -578,12 +580,12 @@ function specials(): Special[] {
     });
   }
   // Every defect variant once, as the only problem of its row.
-  for (const reason of REJECT_REASONS) {
+  for (const reason of GENERATED_REASONS) {
     for (const defect of DEFECTS[reason]) list.push((st) => emitReject(st, { reason, defect }));
   }
   // Precedence: several problems, the first code wins.
   const multi =
-    (reason: RejectReason, also: RejectReason[]): Special =>
+    (reason: GeneratedReason, also: GeneratedReason[]): Special =>
     (st) =>
       emitReject(st, { reason, also, defect: st.rng.pick(CELL_DEFECTS[reason]) });
   list.push(multi('column_count', ['bad_uuid', 'bad_price', 'too_long']));

@@ -4,10 +4,16 @@
  * as it is written. Loader tests assert their load summary against this.
  */
 
-import type { RejectReason } from 'loader';
+import { REJECT_REASONS, type RejectReason } from 'loader';
 
-// One list of reject codes for the loader and the generator.
-export { REJECT_REASONS, type RejectReason } from 'loader';
+// One list of reject codes (and their counts) for the loader and the generator.
+export { REJECT_REASONS, emptyReasonCounts, type RejectReason } from 'loader';
+
+/** The generator writes text, never bad bytes: it makes rows for every reason but `bad_encoding`. */
+export type GeneratedReason = Exclude<RejectReason, 'bad_encoding'>;
+export const GENERATED_REASONS: readonly GeneratedReason[] = REJECT_REASONS.filter(
+  (reason): reason is GeneratedReason => reason !== 'bad_encoding',
+);
 
 /** How many reject lines per reason the manifest keeps as samples. */
 export const REJECT_SAMPLES_PER_REASON = 10;
@@ -49,28 +55,8 @@ export interface GenerationManifest {
   complete: boolean;
 }
 
-export function emptyReasonCounts(): Record<RejectReason, number> {
-  return {
-    column_count: 0,
-    bad_uuid: 0,
-    missing_category: 0,
-    missing_status: 0,
-    bad_price: 0,
-    bad_area: 0,
-    bad_created_at: 0,
-    too_long: 0,
-  };
-}
-
 export function emptyReasonSamples(): Record<RejectReason, number[]> {
-  return {
-    column_count: [],
-    bad_uuid: [],
-    missing_category: [],
-    missing_status: [],
-    bad_price: [],
-    bad_area: [],
-    bad_created_at: [],
-    too_long: [],
-  };
+  const samples = {} as Record<RejectReason, number[]>;
+  for (const reason of REJECT_REASONS) samples[reason] = [];
+  return samples;
 }

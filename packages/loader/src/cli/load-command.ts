@@ -27,6 +27,9 @@ answers are written once, after the last file.
   --reject-file PATH    where rejected rows go (one file only; default: <file.csv>.rejects.csv)
   --summary-json PATH   also write the load summary as JSON (several files: an array, one per file)
   --batch-size N        rows handed to the database writer at a time (default 1000)
+  --max-record-bytes N  record-length limit in bytes (default 1048576 = 1 MiB): a longer record,
+                        e.g. an opening quote that never closes, is rejected as column_count at its
+                        first line and reading resumes on the next line
   --dry-run             validate and report only; nothing is written to the database
   --out DIR             folder for the answer CSVs (default: beside the first input file, or in the first folder)
   --no-analysis         load only; do not write the answers
@@ -49,6 +52,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
         'reject-file': { type: 'string' },
         'summary-json': { type: 'string' },
         'batch-size': { type: 'string' },
+        'max-record-bytes': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'no-analysis': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -72,7 +76,8 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
 
   let db: Database | null = null;
   try {
-    const batchSize = parseBatchSize(values['batch-size']);
+    const batchSize = parsePositiveWhole('--batch-size', values['batch-size']);
+    const maxRecordBytes = parsePositiveWhole('--max-record-bytes', values['max-record-bytes']);
     const analysis = parseAnalysisFlags(values);
     const { entries, answerDir } = expandInputs(positionals, io.env);
     const files = entries.filter((e) => e.kind === 'file').length;
@@ -100,6 +105,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
         const progress = values.quiet ? null : createProgressReporter(io.stderr, io.isTTY);
         const summary = await loadCsv(db, entry.file, {
           batchSize,
+          maxRecordBytes,
           dryRun,
           rejectFile: values['reject-file'] ? resolveUserPath(values['reject-file'], io.env) : undefined,
           onProgress: progress ? (p) => progress.update(p) : undefined,
@@ -135,11 +141,11 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
 /** What `start` reports per file: its summary, or why it was not loaded. */
 type LoadResult = LoadSummary | { source: string; error: string };
 
-function parseBatchSize(value: string | undefined): number | undefined {
+function parsePositiveWhole(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new LoaderError('LOADER_BAD_OPTION', `--batch-size must be a positive whole number, got ${value}`);
+    throw new LoaderError('LOADER_BAD_OPTION', `${flag} must be a positive whole number, got ${value}`);
   }
   return n;
 }

@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type { Database } from '../db/open-database';
 import { migrate } from '../db/migrate';
 import { LoaderError } from '../errors';
-import { CsvRowReader, RowSink } from './csv-row-reader';
+import { CsvRecordSplitter, CsvRecordSink, DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-records';
 import { resolveHeader } from './postings-header';
 import { emptyReasonCounts, RejectReason } from './reject-reasons';
 import { RejectWriter } from './reject-writer';
@@ -15,6 +14,7 @@ import type { PostingWriter } from './posting-writer';
 import { SqliteWriter } from './sqlite-writer';
 import { MysqlWriter } from './mysql-writer';
 import { LoadRunLog, markInterruptedRuns } from './load-run-log';
+import { Utf8Decoder, type DecodedPiece } from './utf8-decoder';
 
 export interface LoadProgress {
   bytesRead: number;
@@ -39,6 +39,12 @@ export interface LoadOptions {
   progressIntervalMs?: number;
   /** MySQL: false forces multi-row upserts instead of LOAD DATA LOCAL INFILE. */
   mysqlBulk?: boolean;
+  /**
+   * The record-length limit in bytes (default 1 MiB): a longer record is
+   * rejected as `column_count` at its first physical line and reading
+   * resumes on the next line.
+   */
+  maxRecordBytes?: number;
 }
 
 export interface LoadSummary {
@@ -83,6 +89,10 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new LoaderError('LOADER_BAD_OPTION', `batch size must be a positive whole number, got ${batchSize}`);
   }
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 1) {
+    throw new LoaderError('LOADER_BAD_OPTION', `the record-length limit must be a positive whole number of bytes, got ${maxRecordBytes}`);
+  }
   if (!db && !dryRun) throw new LoaderError('LOADER_BAD_OPTION', 'a database is required unless this is a dry run');
 
   const isPath = typeof input === 'string';
@@ -93,7 +103,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
 
   const stream: Readable = isPath ? fs.createReadStream(input, { highWaterMark: PIECE_BYTES }) : input;
   const hash = createHash('sha256');
-  const decoder = new StringDecoder('utf8');
+  const decoder = new Utf8Decoder();
   const counts = emptyReasonCounts();
   // Created once the header is accepted: a refused file leaves no trace.
   let rejects: RejectWriter | null = null;
@@ -104,8 +114,8 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   let rowsRead = 0;
   let rowsRejected = 0;
   let rowsLoaded = 0;
-  const sink: RowSink = {
-    row(fields, line, text, rawStart, rawEnd) {
+  const sink: CsvRecordSink = {
+    record(fields, line, text, rawStart, rawEnd) {
       if (positions === null) {
         positions = resolveHeader(fields, displayName);
         if (rejectPath) rejects = new RejectWriter(rejectPath);
@@ -119,8 +129,21 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
         rejects?.add(line, reason, text.slice(rawStart, rawEnd));
       }
     },
+    unreadable(line, raw, problem) {
+      if (positions === null) {
+        const why = problem === 'bad_encoding' ? 'is not valid UTF-8' : `is longer than the record-length limit (${maxRecordBytes} bytes)`;
+        throw new LoaderError('LOADER_BAD_HEADER', `${displayName}: the header (line ${line}) ${why}; expected uuid,category,zip_code,price,area,created_at,status`);
+      }
+      rowsRead++;
+      rowsRejected++;
+      // Over the limit: the contract counts it as a row without 7 fields.
+      const reason: RejectReason = problem === 'over_limit' ? 'column_count' : problem;
+      counts[reason]++;
+      rejects?.add(line, reason, raw);
+    },
   };
-  const reader = new CsvRowReader(sink);
+  const reader = new CsvRecordSplitter(sink, { maxRecordBytes });
+  const push = (piece: DecodedPiece): void => reader.push(piece.text, piece.badAt);
 
   let writer: PostingWriter | null = null;
   let runLog: LoadRunLog | null = null;
@@ -161,7 +184,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
       bytesRead += buffer.length;
       hash.update(buffer);
       for (let start = 0; start < buffer.length; start += PIECE_BYTES) {
-        reader.push(decoder.write(start === 0 && buffer.length <= PIECE_BYTES ? buffer : buffer.subarray(start, start + PIECE_BYTES)));
+        push(decoder.write(start === 0 && buffer.length <= PIECE_BYTES ? buffer : buffer.subarray(start, start + PIECE_BYTES)));
         if (batch.length >= batchSize * 7) await flush();
       }
       if (rejects) await (rejects as RejectWriter).drain();
@@ -173,7 +196,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
         }
       }
     }
-    reader.push(decoder.end());
+    push(decoder.end());
     reader.end();
     if (positions === null) {
       throw new LoaderError('LOADER_BAD_HEADER', `${displayName}: the file is empty; expected a header line with uuid,category,zip_code,price,area,created_at,status`);

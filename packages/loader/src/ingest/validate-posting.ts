@@ -32,6 +32,22 @@ export function validatePosting(fields: string[], positions: readonly number[], 
   return null;
 }
 
+/**
+ * The contract's trimming of a cell: spaces and tabs only, at both ends;
+ * every other character (NBSP, `\v`, …) is data.
+ */
+export function trimCell(value: string): string {
+  let a = 0;
+  let b = value.length;
+  while (a < b && isSpaceOrTab(value.charCodeAt(a))) a++;
+  while (b > a && isSpaceOrTab(value.charCodeAt(b - 1))) b--;
+  return a === 0 && b === value.length ? value : value.slice(a, b);
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
 function tooLong(value: string): boolean {
   if (value.length <= MAX_TEXT) return false;
   // Lengths are in characters, as the database counts them, not UTF-16 units.
@@ -39,7 +55,6 @@ function tooLong(value: string): boolean {
   for (const _ of value) if (++count > MAX_TEXT) return true;
   return false;
 }
-
 
 /** Canonical 8-4-4-4-12 hex UUID, lower-cased; null when it is not one. */
 export function canonicalUuid(value: string): string | null {
@@ -62,13 +77,21 @@ export function canonicalUuid(value: string): string | null {
   return upper ? value.toLowerCase() : value;
 }
 
-// Linear-time pattern (no nested quantifiers): sign, digits with optional
-// fraction or a bare fraction, optional exponent.
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * The contract's plain decimal: optional sign, digits with an optional
+ * fraction or a bare fraction (`5.`, `.5`), optional exponent; no
+ * separators, units, hex, `NaN` or `Infinity`. Linear time (no nested
+ * quantifiers), so a long hostile cell cannot stall a request. The server
+ * uses it for every number a person types.
+ */
+export const DECIMAL_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** A plain decimal that is finite and >= 0; NaN when it is not. */
+/**
+ * A price or area: a trimmed plain decimal that is finite and >= 0; NaN when
+ * it is not. `-0` comes back as 0.
+ */
 export function parseAmount(value: string): number {
-  if (!DECIMAL.test(value)) return NaN;
+  if (!DECIMAL_PATTERN.test(value)) return NaN;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) return NaN;
   return n === 0 ? 0 : n; // -0 is stored as 0
