@@ -19,6 +19,7 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const BENCHES = [
   { name: 'model', script: 'bench-model.js' },
   { name: 'load', script: 'bench-load.js' },
+  { name: 'bounds', script: 'bench-bounds.js' },
   { name: 'analysis', script: 'bench-analysis.js' },
   { name: 'server', script: 'bench-server.js' },
 ] as const;

@@ -27,7 +27,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SQLITE_LOAD_PRAGMAS, migrate, openDatabase, type Database } from 'loader';
 import { writePostingsFile } from '../generator/generate-postings';
-import { LOAD_DATA_REFERENCE_SQL, type LoadRunResult } from './load-runner';
+import { LOAD_DATA_REFERENCE_SQL, freshSqlite, type LoadRunResult } from './load-runner';
 import { benchResult, makeLog, median } from './report';
 
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
@@ -95,18 +95,6 @@ async function countRows(db: Database): Promise<number> {
 }
 
 // --- SQLite -----------------------------------------------------------------
-
-async function freshSqlite(file: string): Promise<string> {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-  const url = `sqlite:${file}`;
-  const db = await openDatabase(url);
-  try {
-    await migrate(db);
-  } finally {
-    await db.close();
-  }
-  return url;
-}
 
 async function checkSqliteCount(url: string, expected: number, who: string): Promise<void> {
   const db = await openDatabase(url);

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadCsv, openDatabase } from 'loader';
+import { loadCsv, migrate, openDatabase } from 'loader';
 
 export interface LoadRunResult {
   seconds: number;
@@ -36,6 +36,19 @@ interface RawConnection {
     options: { sql: string; infileStreamFactory?: () => NodeJS.ReadableStream },
     callback: (error: Error | null, result: unknown) => void,
   ): void;
+}
+
+/** A new, migrated SQLite database at `file` (any old one and its WAL removed); returns its URL. */
+export async function freshSqlite(file: string): Promise<string> {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  const url = `sqlite:${file}`;
+  const db = await openDatabase(url);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  return url;
 }
 
 async function runOurs(url: string, input: string, rejects: string | undefined): Promise<LoadRunResult> {
