@@ -22,6 +22,8 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { Buffer } = require('node:buffer');
+const { setTimeout } = require('node:timers');
 
 const ROOT = path.join(__dirname, '..');
 const SERVER = path.join(ROOT, 'packages', 'server', 'dist', 'server.js');
@@ -310,7 +312,9 @@ const mb = (bytes) => (bytes / MB).toFixed(1);
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-upload-'));
-  console.log(`POST /batch_prediction, MAX_UPLOAD_BYTES=${MAX_UPLOAD}; node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
+  console.log(
+    `POST /batch_prediction, MAX_UPLOAD_BYTES=${MAX_UPLOAD}; node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
+  );
   console.log('upload             | upload MB | status | response MB | resp/upload | peak RSS MB | peak/idle | slowest /healthz ms | s');
   let worst = null;
   try {
@@ -326,7 +330,9 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   if (worst !== null) {
-    console.log(`worst: ${worst.name}, peak RSS ${mb(worst.peak)} MB (idle ${mb(worst.idle)} MB, ratio ${(worst.peak / worst.idle).toFixed(2)})`);
+    console.log(
+      `worst: ${worst.name}, peak RSS ${mb(worst.peak)} MB (idle ${mb(worst.idle)} MB, ratio ${(worst.peak / worst.idle).toFixed(2)})`,
+    );
   }
 }
 

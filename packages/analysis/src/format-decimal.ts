@@ -62,7 +62,7 @@ export function writeDecimal(out: Uint8Array, offset: number, value: number): nu
     digits[n++] = 48 + (int - q * 10);
     int = q;
   } while (int > 0);
-  while (n > 0) out[o++] = digits[--n] as number;
+  while (n > 0) out[o++] = digits[--n];
   if (frac > 0) {
     let places = 6;
     while (frac % 10 === 0) {
@@ -75,7 +75,7 @@ export function writeDecimal(out: Uint8Array, offset: number, value: number): nu
       digits[p] = 48 + (frac - q * 10);
       frac = q;
     }
-    for (let p = 0; p < places; p++) out[o++] = digits[p] as number;
+    for (let p = 0; p < places; p++) out[o++] = digits[p];
   }
   return o;
 }

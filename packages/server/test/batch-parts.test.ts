@@ -11,7 +11,10 @@ const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 describe('batch layout limits', () => {
   it('refuses a header wider than the column limit, naming the line', () => {
     expect(() => detectLayout('x,a,b', 'area', 2, 4)).toThrow(
-      expect.objectContaining({ code: 'SERVER_TOO_MANY_COLUMNS', message: expect.stringMatching(/^line 4 has 3 columns, more than the limit of 2/) }),
+      expect.objectContaining({
+        code: 'SERVER_TOO_MANY_COLUMNS',
+        message: expect.stringMatching(/^line 4 has 3 columns, more than the limit of 2/),
+      }),
     );
     expect(detectLayout('x,a', 'area', 2)).toEqual({ headerless: false, column: 0, columns: 2 });
   });

@@ -8,7 +8,24 @@ import { buildTestApp, multipartBody, testModel } from './helpers';
  * prediction is exactly the uploaded value.
  */
 describe('number format of the CSVs we write', () => {
-  const values = ['0', '-0', '2.5', '830129.6000000001', '0.0000004', '0.0000006', '-2.5e-7', '1e-7', '0.000001', '9e9', '123456789.1234567', '1e21', '2.5e21', '1e22', '-1.5e23', '1e300'];
+  const values = [
+    '0',
+    '-0',
+    '2.5',
+    '830129.6000000001',
+    '0.0000004',
+    '0.0000006',
+    '-2.5e-7',
+    '1e-7',
+    '0.000001',
+    '9e9',
+    '123456789.1234567',
+    '1e21',
+    '2.5e21',
+    '1e22',
+    '-1.5e23',
+    '1e300',
+  ];
 
   it('writes batch predictions exactly as the answer files write the same numbers', async () => {
     const model = testModel({ coefficients: [0, 1] });
@@ -23,7 +40,15 @@ describe('number format of the CSVs we write', () => {
         .slice(1)
         .map((line) => line.split(',')[1]);
 
-      const answers = { month: null, q1: [], q2: values.map((v, i) => ({ category: `c${i}`, online_postings: Number(v) })), q3: [], q4: [], q5: [], weekday: [] };
+      const answers = {
+        month: null,
+        q1: [],
+        q2: values.map((v, i) => ({ category: `c${i}`, online_postings: Number(v) })),
+        q3: [],
+        q4: [],
+        q5: [],
+        weekday: [],
+      };
       const answered = (await answerCsv('q2', answers))
         .trimEnd()
         .split('\n')

@@ -134,7 +134,10 @@ export class BatchPredictStream extends Transform {
         this.settle.reject(
           truncated
             ? this.tooLarge()
-            : new ServerError(ServerErrorCode.EMPTY_FILE, 'the uploaded file is empty; expected a CSV with an x column, or one number per line'),
+            : new ServerError(
+                ServerErrorCode.EMPTY_FILE,
+                'the uploaded file is empty; expected a CSV with an x column, or one number per line',
+              ),
         );
       } else if (truncated) {
         this.push(`,,${csvCell(`ERROR: ${this.tooLarge().message}; rows after this line were not processed`)}\n`);

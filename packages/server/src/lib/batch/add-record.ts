@@ -13,7 +13,7 @@ import type { RowBatch } from './row-batch';
 export function addRecord(rows: RowBatch, record: string, layout: BatchLayout): void {
   const fields = splitFields(record);
   if (fields.length === layout.columns) {
-    const cell = fields[layout.column] as string;
+    const cell = fields[layout.column];
     const parsed = parseDecimal(cell);
     if (parsed.ok) rows.addText(record, parsed.value);
     else rows.addProblem(record, describeDecimalProblem('x', cell, parsed.problem));

@@ -32,7 +32,7 @@ export function detectLayout(record: string, featureName: string, maxColumns = N
       `line ${line} has ${fields.length} columns, more than the limit of ${maxColumns} (MAX_BATCH_COLUMNS); send only the columns you need`,
     );
   }
-  if (fields.length === 1 && parseDecimal(fields[0] as string).ok) {
+  if (fields.length === 1 && parseDecimal(fields[0]).ok) {
     return { headerless: true, column: 0, columns: 1 };
   }
   const names = fields.map((f) => trimCell(f).toLowerCase());
@@ -48,7 +48,10 @@ export function detectLayout(record: string, featureName: string, maxColumns = N
       `the first line looks like data with ${fields.length} columns, so the x column cannot be told apart; expected ${expected}`,
     );
   }
-  const shown = fields.slice(0, 10).map((f) => echoValue(trimCell(f))).join(', ');
+  const shown = fields
+    .slice(0, 10)
+    .map((f) => echoValue(trimCell(f)))
+    .join(', ');
   throw new ServerError(
     ServerErrorCode.NO_USABLE_COLUMN,
     `the file has no usable column: its first line is ${shown}${fields.length > 10 ? ', …' : ''}; expected ${expected}`,

@@ -13,7 +13,7 @@ const BOM = '\uFEFF';
 export function quotedRecordEnd(buf: Uint8Array, from: number): number {
   let inQuotes = false;
   for (let i = from; i < buf.length; i++) {
-    const c = buf[i] as number;
+    const c = buf[i];
     // A doubled quote toggles twice, so it needs no special case.
     if (c === QUOTE) inQuotes = !inQuotes;
     else if (c === NEWLINE && !inQuotes) return i;

@@ -33,12 +33,12 @@ export class PlainNumberScanner {
   scan(buf: Uint8Array, pos: number, atEnd: boolean): ScanOutcome {
     const len = buf.length;
     let i = pos;
-    let c = buf[i] as number;
-    while (c === 32 || c === 9) c = buf[++i] as number;
+    let c = buf[i];
+    while (c === 32 || c === 9) c = buf[++i];
     let negative = false;
     if (c === 45 || c === 43) {
       negative = c === 45;
-      c = buf[++i] as number;
+      c = buf[++i];
     }
     let m = 0;
     let digits = 0;
@@ -54,16 +54,16 @@ export class PlainNumberScanner {
       } else {
         break;
       }
-      c = buf[++i] as number;
+      c = buf[++i];
     }
     const valueEnd = i;
-    while (c === 32 || c === 9) c = buf[++i] as number;
-    if (c === CR && (i + 1 === len || buf[i + 1] === NEWLINE)) c = buf[++i] as number;
+    while (c === 32 || c === 9) c = buf[++i];
+    if (c === CR && (i + 1 === len || buf[i + 1] === NEWLINE)) c = buf[++i];
     if (i >= len && !atEnd) return i - pos > this.maxLineBytes ? ScanOutcome.Other : ScanOutcome.Incomplete;
     if ((c !== NEWLINE && i < len) || digits === 0 || digits > 15 || i - pos > this.maxLineBytes) return ScanOutcome.Other;
     let end = valueEnd;
     while (end < i && buf[end] !== CR && buf[end] !== NEWLINE) end++;
-    const x = m / (POW10[fraction] as number);
+    const x = m / POW10[fraction];
     this.x = negative ? -x : x;
     this.valueEnd = end;
     this.next = i + 1;

@@ -29,17 +29,17 @@ export class RowWriter {
     let o = 0;
     let failed = 0;
     for (let i = 0; i < n; i++) {
-      const start = rows.start[i] as number;
+      const start = rows.start[i];
       if (start >= 0 && source !== null) {
-        const end = rows.end[i] as number;
+        const end = rows.end[i];
         if (end - start > 32) o += source.copy(out, o, start, end);
-        else for (let j = start; j < end; j++) out[o++] = source[j] as number;
+        else for (let j = start; j < end; j++) out[o++] = source[j];
       } else {
         o += out.write(rows.text[i] as string, o, 'utf8');
       }
       out[o++] = COMMA;
       const problem = rows.problem[i];
-      const y = predictions[i] as number;
+      const y = predictions[i];
       if (problem !== undefined) {
         out[o++] = COMMA;
         o += out.write(problem, o, 'utf8');

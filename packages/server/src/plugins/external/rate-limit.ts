@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import type { onRequestHookHandler, RouteOptions } from 'fastify';
+import type { RouteOptions } from 'fastify';
 import { ServerError, ServerErrorCode } from '../../errors';
 
 /** Routes whose requests cost far more than a prediction, with their own, tighter budget. */
@@ -27,19 +27,24 @@ export default fp<RateLimitOptions>(
   async (app, opts) => {
     const expensive = (opts.expensive ?? []).filter((group) => group.perMinute > 0);
     if (opts.perMinute <= 0 && expensive.length === 0) return;
-    const limiters = new Map<ExpensiveRoutes, onRequestHookHandler>();
+    const limiters = new Map<ExpensiveRoutes, ReturnType<typeof app.rateLimit>>();
 
     // Added before the plugin registers its own onRoute hook, so it runs
     // first and the plugin sees `rateLimit: false` on the routes taken over here.
     app.addHook('onRoute', (route: RouteOptions) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const group = expensive.find((g) => route.url.startsWith(g.prefix) && (methods.includes(g.method) || (g.method === 'GET' && methods.includes('HEAD'))));
+      const group = expensive.find(
+        (g) => route.url.startsWith(g.prefix) && (methods.includes(g.method) || (g.method === 'GET' && methods.includes('HEAD'))),
+      );
       const config = route.config as { rateLimit?: unknown } | undefined;
       if (group === undefined || config?.rateLimit === false) return;
       const limiter = limiters.get(group);
       if (limiter === undefined) return;
-      route.config = { ...config, rateLimit: false } as RouteOptions['config'];
-      route.onRequest = [...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), limiter];
+      route.config = { ...config, rateLimit: false };
+      route.onRequest = [
+        ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]),
+        limiter,
+      ];
     });
 
     await app.register(rateLimit, {
@@ -48,7 +53,10 @@ export default fp<RateLimitOptions>(
       timeWindow: 60_000,
       // Thrown, so the shared error handler renders it like every other error.
       errorResponseBuilder: (_request, context) =>
-        new ServerError(ServerErrorCode.RATE_LIMITED, `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
+        new ServerError(
+          ServerErrorCode.RATE_LIMITED,
+          `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
+        ),
     });
     // One limiter (one store) per group: all of a group's routes share a client's budget.
     for (const group of expensive) limiters.set(group, app.rateLimit({ max: group.perMinute, timeWindow: 60_000 }));
