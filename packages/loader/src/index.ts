@@ -22,3 +22,6 @@ export { LOAD_USAGE } from './cli/load-command';
 export { ANALYZE_USAGE } from './cli/analyze-command';
 export { TRAIN_USAGE } from './cli/train-command';
 export { MIGRATE_USAGE } from './cli/migrate-command';
+export { parseCommandArgs, runJob, withDatabase } from './cli/run-command';
+export { EXIT_OK, EXIT_USAGE, EXIT_DATABASE, EXIT_INTERNAL, EXIT_ALERT, reportError } from './cli/exit-codes';
+export type { CliIo } from './cli/cli-io';

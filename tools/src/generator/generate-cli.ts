@@ -1,23 +1,30 @@
 /**
  * npm run generate -- --rows N [--seed S] [--month YYYY-MM] [--clean] [--out FILE]
  *
- * A relative FILE means the folder npm was run in (INIT_CWD), like every
- * loader command.
- *
  * Writes a postings CSV to FILE (or stdout) and the generation manifest as
- * JSON to stderr, so `> file` captures only the CSV. Exit codes: 0 done,
- * 2 bad arguments, 1 anything else (e.g. the output file cannot be written).
+ * JSON to stderr, so `> file` captures only the CSV. A relative FILE means
+ * the folder npm was run in (INIT_CWD). Flags, `--help` and exit codes are
+ * the loader's (one parser, one table): 0 done, 1 bad arguments, 3 a bug.
  */
-import { LoaderError, isLoaderError, resolveUserPath } from 'loader';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, LoaderError, parseCommandArgs, resolveUserPath, runJob, type CliIo } from 'loader';
 import { GENERATE_DEFAULTS, writePostings, writePostingsFile, type GenerateOptions } from './generate-postings';
 
 export const USAGE =
-  'usage: generate-cli --rows N [--seed S] [--month YYYY-MM] [--clean] [--out FILE]\n' +
+  'usage: npm run generate -- --rows N [--seed S] [--month YYYY-MM] [--clean] [--out FILE]\n' +
   `  --rows N         data rows to write (required; rejects and duplicates included)\n` +
   `  --seed S         PRNG seed, an integer (default ${GENERATE_DEFAULTS.seed})\n` +
   `  --month YYYY-MM  month the postings are created in (default ${GENERATE_DEFAULTS.month})\n` +
   '  --clean          no BOM, LF, no quoting, no rejects or duplicates (for bulk-load benchmarks)\n' +
-  '  --out FILE       write to FILE instead of stdout\n';
+  '  --out FILE       write to FILE instead of stdout (relative: the folder npm was run in)\n' +
+  '  -h, --help       this text\n';
+
+const FLAGS = {
+  rows: { type: 'string' },
+  seed: { type: 'string' },
+  month: { type: 'string' },
+  clean: { type: 'boolean', default: false },
+  out: { type: 'string' },
+} as const;
 
 export interface CliArgs {
   readonly options: GenerateOptions;
@@ -36,78 +43,43 @@ function integerFlag(name: string, text: string, min: number): number {
   return n;
 }
 
-/** Parses argv (without node and script); `--help` is reported as null. */
-export function parseCliArgs(argv: readonly string[]): CliArgs | null {
-  let rows: number | undefined;
-  let seed: number | undefined;
-  let month: string | undefined;
-  let dirty = true;
-  let out: string | null = null;
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (flag === '--help' || flag === '-h') return null;
-    if (seen.has(flag)) throw usageError(`${flag} given twice`);
-    seen.add(flag);
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw usageError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case '--rows':
-        rows = integerFlag('--rows', value(), 0);
-        break;
-      case '--seed':
-        seed = integerFlag('--seed', value(), Number.MIN_SAFE_INTEGER);
-        break;
-      case '--month':
-        month = value();
-        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw usageError(`--month must be YYYY-MM, got ${JSON.stringify(month)}`);
-        break;
-      case '--clean':
-        if (inline !== undefined) throw usageError('--clean takes no value');
-        dirty = false;
-        break;
-      case '--out':
-        out = value();
-        if (out === '') throw usageError('--out needs a file name');
-        break;
-      default:
-        throw usageError(`unknown argument ${JSON.stringify(arg)}`);
-    }
-  }
-  if (rows === undefined) throw usageError('--rows is required');
-  return { options: { rows, seed, month, dirty }, out };
+/** The parsed flags' meaning; throws LOADER_BAD_OPTION naming the flag. */
+export function generateArgs(values: { rows?: string; seed?: string; month?: string; clean?: boolean; out?: string }): CliArgs {
+  if (values.rows === undefined) throw usageError('--rows is required');
+  const rows = integerFlag('--rows', values.rows, 0);
+  const seed = values.seed === undefined ? undefined : integerFlag('--seed', values.seed, Number.MIN_SAFE_INTEGER);
+  const month = values.month;
+  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw usageError(`--month must be YYYY-MM, got ${JSON.stringify(month)}`);
+  if (values.out === '') throw usageError('--out needs a file name');
+  return { options: { rows, seed, month, dirty: !values.clean }, out: values.out ?? null };
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let args: CliArgs | null;
-  try {
-    args = parseCliArgs(argv);
-  } catch (err) {
-    if (isLoaderError(err) && err.code === 'LOADER_BAD_OPTION') {
-      process.stderr.write(`generate-cli: ${err.message}\n${USAGE}`);
-      return 2;
+const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: Boolean(process.stderr.isTTY) });
+
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const parsed = parseCommandArgs(argv, FLAGS, USAGE, io, { negativeValues: ['--seed'] });
+  if (parsed.exit !== undefined) return parsed.exit;
+  if (parsed.values.rows === undefined) {
+    io.stderr.write(`error: --rows is required\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  return runJob(io, async () => {
+    const args = generateArgs(parsed.values);
+    const started = process.hrtime.bigint();
+    let manifest;
+    try {
+      manifest =
+        args.out === null
+          ? await writePostings(io.stdout, args.options, { end: false })
+          : await writePostingsFile(resolveUserPath(args.out, io.env), args.options);
+    } catch (error) {
+      // A closed pipe (`| head`) is the reader's choice, not a failure.
+      if (args.out === null && (error as { code?: unknown }).code === 'EPIPE') return EXIT_OK;
+      throw error;
     }
-    throw err;
-  }
-  if (args === null) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const started = process.hrtime.bigint();
-  const manifest =
-    args.out === null
-      ? await writePostings(process.stdout, args.options, { end: false })
-      : await writePostingsFile(resolveUserPath(args.out, env), args.options);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stderr.write(`${JSON.stringify({ ...manifest, seconds: Math.round(seconds * 1000) / 1000 }, null, 2)}\n`);
-  return 0;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    io.stderr.write(`${JSON.stringify({ ...manifest, seconds: Math.round(seconds * 1000) / 1000 }, null, 2)}\n`);
+  });
 }
 
 if (require.main === module) {
@@ -116,10 +88,8 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      // A closed pipe (`| head`) is the reader's choice, not a failure.
-      if (err instanceof Error && 'code' in err && err.code === 'EPIPE') return;
-      process.stderr.write(`generate-cli: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = EXIT_INTERNAL;
     },
   );
 }

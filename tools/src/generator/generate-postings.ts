@@ -23,7 +23,7 @@
  * accepted rows, which is what makes duplicateRows exact.
  */
 import { createWriteStream } from 'node:fs';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { LoaderError } from 'loader';
@@ -805,7 +805,7 @@ export function postingsStream(options: GenerateOptions): PostingsStream {
 
 /** Writes the file to a stream, honouring backpressure. `end` (default true) ends the destination. */
 export async function writePostings(
-  destination: Writable,
+  destination: NodeJS.WritableStream,
   options: GenerateOptions,
   { end = true }: { end?: boolean } = {},
 ): Promise<GenerationManifest> {

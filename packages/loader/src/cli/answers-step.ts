@@ -1,4 +1,4 @@
-import { runAll, AnalysisOptions } from 'analysis';
+import { runAll, AnalysisOptions, type AnalysisErrorField } from 'analysis';
 import type { Database } from '../db/open-database';
 import { LoaderError } from '../errors';
 import type { CliIo } from './cli-io';
@@ -11,6 +11,13 @@ export const ANALYSIS_FLAG_OPTIONS = {
   drop: { type: 'string' },
   spike: { type: 'string' },
 } as const;
+
+/** The flag that sets each analysis option, to name it in an error. */
+export const FLAG_FOR_FIELD: Record<AnalysisErrorField, string> = {
+  month: '--month',
+  dropThreshold: '--drop',
+  spikeThreshold: '--spike',
+};
 
 export interface AnalysisFlagValues {
   month?: string;

@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { openDatabase, Database } from '../db/open-database';
+import type { AnalysisOptions } from 'analysis';
+import type { Database } from '../db/open-database';
 import { loadCsv, LoadSummary } from '../ingest/load-csv';
 import { LoaderError } from '../errors';
 import { REJECT_REASONS } from '../ingest/reject-reasons';
 import type { CliIo } from './cli-io';
 import { createProgressReporter, formatCount } from './progress';
-import { describeError, exitCodeFor, EXIT_DATABASE, EXIT_OK, EXIT_USAGE } from './exit-codes';
-import { resolveDatabaseUrl, resolveUserPath } from './cli-paths';
+import { EXIT_DATABASE, EXIT_OK, EXIT_USAGE, reportError } from './exit-codes';
+import { resolveUserPath } from './cli-paths';
 import { writeAnswers, parseAnalysisFlags, ANALYSIS_FLAG_OPTIONS } from './answers-step';
-import { joinNegativeValues } from './analyze-command';
 import { expandInputs } from './input-files';
+import { parseCommandArgs, runJob, withDatabase } from './run-command';
 
 export const LOAD_USAGE = `usage: realxdeal-loader start <file.csv|folder>... [options]
 
@@ -36,64 +36,62 @@ answers are written once, after the last file.
   --month YYYY-MM       month for questions 3-5 (default: the month holding most postings; latest: the newest)
   --drop N, --spike N   alert thresholds in percent (default -70 and 200)
   --quiet               no progress output
+  -h, --help            this text
 `;
 
 /** `start`: load a file, print a summary, then answer the questions. */
 export async function runLoadCommand(argv: string[], io: CliIo): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      // `--drop -70` would otherwise read -70 as a flag.
-      args: joinNegativeValues(argv, ['--drop', '--spike']),
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'database-url': { type: 'string' },
-        'reject-file': { type: 'string' },
-        'summary-json': { type: 'string' },
-        'batch-size': { type: 'string' },
-        'max-record-bytes': { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        'no-analysis': { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...ANALYSIS_FLAG_OPTIONS,
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`error: ${(error as Error).message}\n\n${LOAD_USAGE}`);
-    return EXIT_USAGE;
-  }
-  const { values, positionals } = args;
-  if (values.help) {
-    io.stdout.write(LOAD_USAGE);
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      'database-url': { type: 'string' },
+      'reject-file': { type: 'string' },
+      'summary-json': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'max-record-bytes': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'no-analysis': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      ...ANALYSIS_FLAG_OPTIONS,
+    },
+    LOAD_USAGE,
+    io,
+    { allowPositionals: true, negativeValues: ['--drop', '--spike'] },
+  );
+  if (parsed.exit !== undefined) return parsed.exit;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) {
     io.stderr.write(`error: give at least one CSV file or folder to load\n\n${LOAD_USAGE}`);
     return EXIT_USAGE;
   }
 
-  let db: Database | null = null;
+  // Every flag and input is checked before the database is touched.
+  let batchSize: number | undefined;
+  let maxRecordBytes: number | undefined;
+  let analysis: AnalysisOptions;
+  let inputs: ReturnType<typeof expandInputs>;
   try {
-    const batchSize = parsePositiveWhole('--batch-size', values['batch-size']);
-    const maxRecordBytes = parsePositiveWhole('--max-record-bytes', values['max-record-bytes']);
-    const analysis = parseAnalysisFlags(values);
-    const { entries, answerDir } = expandInputs(positionals, io.env);
-    const files = entries.filter((e) => e.kind === 'file').length;
-    if (values['reject-file'] && entries.length > 1) {
-      throw new LoaderError('LOADER_BAD_OPTION', `--reject-file names one reject file, but ${entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`);
+    batchSize = parsePositiveWhole('--batch-size', values['batch-size']);
+    maxRecordBytes = parsePositiveWhole('--max-record-bytes', values['max-record-bytes']);
+    analysis = parseAnalysisFlags(values);
+    inputs = expandInputs(positionals, io.env);
+    if (values['reject-file'] && inputs.entries.length > 1) {
+      throw new LoaderError('LOADER_BAD_OPTION', `--reject-file names one reject file, but ${inputs.entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`);
     }
-    const dryRun = values['dry-run'] ?? false;
-    if (!dryRun && files > 0) db = await openDatabase(resolveDatabaseUrl(values['database-url'] ?? io.env.DATABASE_URL, io.env));
+  } catch (error) {
+    return reportError(error, io);
+  }
+  const { entries, answerDir } = inputs;
+  const dryRun = values['dry-run'] ?? false;
 
+  const loadAll = async (db: Database | null): Promise<number> => {
     let worst = EXIT_OK;
     const results: LoadResult[] = [];
     const report = (source: string, error: unknown): number => {
-      io.stderr.write(`${describeError(error, io.env)}\n`);
+      const code = reportError(error, io);
       results.push({ source, error: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '' });
-      worst = Math.max(worst, exitCodeFor(error));
-      return exitCodeFor(error);
+      worst = Math.max(worst, code);
+      return code;
     };
     let loaded = 0;
     for (const [i, entry] of entries.entries()) {
@@ -130,12 +128,10 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
       await writeAnswers(db, outDir, analysis, io);
     }
     return worst;
-  } catch (error) {
-    io.stderr.write(`${describeError(error, io.env)}\n`);
-    return exitCodeFor(error);
-  } finally {
-    await db?.close();
-  }
+  };
+  // A dry run, or nothing but missing files, needs no database.
+  const needsDatabase = !dryRun && entries.some((e) => e.kind === 'file');
+  return needsDatabase ? withDatabase(io, values['database-url'], loadAll) : runJob(io, () => loadAll(null));
 }
 
 /** What `start` reports per file: its summary, or why it was not loaded. */

@@ -5,12 +5,15 @@ import { parseCommandArgs, withDatabase } from './run-command';
 export const MIGRATE_USAGE = `usage: realxdeal-loader migrate [--database-url URL]
 
 Brings the database schema up to date (a PaaS release step); loads do this too.
+
+  --database-url URL   as for start (default: DATABASE_URL, else sqlite:data/realxdeal.sqlite)
+  -h, --help           this text
 `;
 
 export async function runMigrateCommand(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(
     argv,
-    { 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    { 'database-url': { type: 'string' } },
     MIGRATE_USAGE,
     io,
   );

@@ -21,6 +21,7 @@ area > 0), holds out a seeded 20% for the metrics, and writes the model.
   --robust             Huber-weighted fit, for listings with gross outliers
   --seed N             seed of the held-out split (default 42)
   --out PATH           where the model JSON goes (default output/model.json)
+  -h, --help           this text
 `;
 
 export async function runTrainCommand(argv: string[], io: CliIo): Promise<number> {
@@ -33,7 +34,6 @@ export async function runTrainCommand(argv: string[], io: CliIo): Promise<number
       robust: { type: 'boolean', default: false },
       seed: { type: 'string', default: '42' },
       out: { type: 'string', default: path.join('output', 'model.json') },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     TRAIN_USAGE,
     io,
