@@ -53,7 +53,12 @@ describe('realxdeal-loader --help and --version', () => {
 describe('realxdeal-loader flags', () => {
   it.each(COMMANDS)('%s refuses an unknown flag with its usage, exit 1', async (command, usage) => {
     const io = fakeIo({ DATABASE_URL: 'mysql://nobody@127.0.0.1:1/never-opened' });
-    expect(await runCli([command, 'x.csv', '--bogus'].filter((a) => command === 'start' || a !== 'x.csv'), io)).toBe(1);
+    expect(
+      await runCli(
+        [command, 'x.csv', '--bogus'].filter((a) => command === 'start' || a !== 'x.csv'),
+        io,
+      ),
+    ).toBe(1);
     expect(io.err()).toMatch(/^error: Unknown option '--bogus'/);
     expect(io.err().split('\n\n')[1]).toMatch(usage);
   });

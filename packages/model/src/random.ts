@@ -99,8 +99,8 @@ export function shuffledIndices(n: number, seed: number): Uint32Array {
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = random.int(i + 1);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
+    const t = order[i];
+    order[i] = order[j];
     order[j] = t;
   }
   return order;

@@ -45,8 +45,8 @@ function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = { only: null, markdown: null };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
-    if (argv[i] === '--only' && value !== undefined) flags.only = new Set(argv[++i]!.split(','));
-    else if (argv[i] === '--markdown' && value !== undefined) flags.markdown = resolveUserPath(argv[++i]!, process.env);
+    if (argv[i] === '--only' && value !== undefined) flags.only = new Set(argv[++i].split(','));
+    else if (argv[i] === '--markdown' && value !== undefined) flags.markdown = resolveUserPath(argv[++i], process.env);
     else throw new Error(`unknown flag ${argv[i]}; use --only name,name or --markdown FILE`);
   }
   return flags;
@@ -103,7 +103,10 @@ async function main(): Promise<void> {
     if (code !== 0) failed.push(`${bench.name}: exited ${code}`);
     all.push(...results);
   }
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
   const out = `\n## Summary (${new Date().toISOString().slice(0, 16)}Z)\n\nMachine: ${machine}\n\n${table(all)}\n`;
   process.stdout.write(out);
   if (failed.length) process.stdout.write(`\nNot measured: ${failed.join('; ')}\n`);

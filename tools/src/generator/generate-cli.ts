@@ -49,7 +49,8 @@ export function generateArgs(values: { rows?: string; seed?: string; month?: str
   const rows = integerFlag('--rows', values.rows, 0);
   const seed = values.seed === undefined ? undefined : integerFlag('--seed', values.seed, Number.MIN_SAFE_INTEGER);
   const month = values.month;
-  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw usageError(`--month must be YYYY-MM, got ${JSON.stringify(month)}`);
+  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+    throw usageError(`--month must be YYYY-MM, got ${JSON.stringify(month)}`);
   if (values.out === '') throw usageError('--out needs a file name');
   return { options: { rows, seed, month, dirty: !values.clean }, out: values.out ?? null };
 }

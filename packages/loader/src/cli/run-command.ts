@@ -25,7 +25,7 @@ const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 export function joinNegativeValues(argv: readonly string[], flags: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const arg = argv[i];
     const next = argv[i + 1];
     if (flags.includes(arg) && next !== undefined && NEGATIVE_NUMBER.test(next)) {
       out.push(`${arg}=${next}`);
@@ -53,7 +53,7 @@ export function parseCommandArgs<T extends Options>(
   try {
     const { values, positionals, tokens } = parseArgs({
       args: joinNegativeValues(argv, extras.negativeValues ?? []),
-      options: { ...options, help: { type: 'boolean', short: 'h' } } as T & HelpOption,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: extras.allowPositionals ?? false,
       tokens: true,

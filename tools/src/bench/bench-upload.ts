@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * What one upload to POST /batch_prediction can cost the server (issue 10,
  * item 4): each hostile CSV below is sent to a fresh server process (so the
@@ -10,36 +9,34 @@
  * measured in the same run), and the slowest /healthz answer.
  * Targets: peak RSS under 200 MB, /healthz under 100 ms throughout.
  *
- *   npm run build && node scripts/bench-upload.js [--max-upload BYTES] [--only NAME,NAME]
+ *   npm run bench:upload -- [--max-upload BYTES] [--only NAME,NAME]
+ *   node tools/dist/bench/bench-upload.js [--max-upload BYTES] [--only NAME,NAME]
  *
  * --max-upload sets the server's MAX_UPLOAD_BYTES and the size of the
  * uploads that fill it (default 104857600, the server's default).
  */
-'use strict';
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const http = require('node:http');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
-const { Buffer } = require('node:buffer');
-const { setTimeout } = require('node:timers');
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { positive } from './report';
 
-const ROOT = path.join(__dirname, '..');
-const SERVER = path.join(ROOT, 'packages', 'server', 'dist', 'server.js');
+/** The built server entry, run as its own process so its VmHWM is this upload's alone. */
+const SERVER = require.resolve('server/package.json').replace(/package\.json$/, path.join('dist', 'server.js'));
 const MB = 1024 * 1024;
 
-function argValue(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i < 0 ? fallback : process.argv[i + 1];
-}
-const MAX_UPLOAD = Number(argValue('--max-upload', '104857600'));
-const ONLY = argValue('--only', '').split(',').filter(Boolean);
+const { values: flags } = parseArgs({ options: { 'max-upload': { type: 'string' }, only: { type: 'string' } }, strict: true });
+const MAX_UPLOAD = positive('max-upload', flags['max-upload'], 104857600);
+const ONLY = (flags.only ?? '').split(',').filter(Boolean);
 const MAX_COLUMNS = 1000;
 const MAX_RECORD = 65536;
 
 /** Repeats `unit` until `total` bytes (the last copy cut short), in ~64 KiB buffers. */
-function* repeat(unit, total) {
+function* repeat(unit: string, total: number): Generator<Buffer> {
   const u = Buffer.from(unit);
   const copies = Math.max(1, Math.floor((64 * 1024) / u.length));
   const block = Buffer.concat(Array(copies).fill(u));
@@ -51,9 +48,15 @@ function* repeat(unit, total) {
   }
 }
 
+interface Scenario {
+  name: string;
+  what: string;
+  body(this: void): Generator<Buffer>;
+}
+
 /** Each upload: a name, what makes it hostile, and a generator of its bytes (at most MAX_UPLOAD). */
-function scenarios(size) {
-  const header = (columns) => `x${','.repeat(columns - 1)}\n`;
+function scenarios(size: number): Scenario[] {
+  const header = (columns: number): string => `x${','.repeat(columns - 1)}\n`;
   return [
     {
       name: 'reported',
@@ -129,27 +132,27 @@ function scenarios(size) {
         yield* repeat(`"1",${Array(7).fill('"a""b""c"').join(',')}\n`, size - 16);
       },
     },
-  ].filter((s) => ONLY.length === 0 || ONLY.includes(s.name));
+  ].filter((s: Scenario) => ONLY.length === 0 || ONLY.includes(s.name));
 }
 
-function freePort() {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
+      const { port } = s.address() as AddressInfo;
       s.close(() => resolve(port));
     });
   });
 }
 
-function procStatus(pid) {
+function procStatus(pid: number): { rss: number; peak: number } {
   const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number((text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm')) ?? [])[1]) * 1024;
+  const kb = (key: string): number => Number((text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm')) ?? [])[1]) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-function get(agent, port, urlPath) {
+function get(agent: http.Agent, port: number, urlPath: string): Promise<{ status: number | undefined; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
@@ -160,7 +163,14 @@ function get(agent, port, urlPath) {
   });
 }
 
-async function startServer(dir) {
+interface Server {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  agent: http.Agent;
+}
+
+async function startServer(dir: string): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER], {
     cwd: dir,
@@ -178,7 +188,7 @@ async function startServer(dir) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await get(agent, port, '/healthz')).status === 200) return { child, port, agent };
+      if ((await get(agent, port, '/healthz')).status === 200) return { child, pid: child.pid!, port, agent };
     } catch {
       // not listening yet
     }
@@ -188,16 +198,20 @@ async function startServer(dir) {
   throw new Error('server did not start');
 }
 
-function stopServer({ child, agent }) {
+function stopServer({ child, agent }: Server): Promise<void> {
   agent.destroy();
   return new Promise((resolve) => {
-    child.once('exit', resolve);
+    child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
 }
 
 /** Sends the multipart upload with backpressure; resolves with the status and response size. */
-function upload(port, body, size) {
+function upload(
+  port: number,
+  body: () => Generator<Buffer>,
+  size: number,
+): Promise<{ status: number | undefined; bytes: number; start: string }> {
   const boundary = '----bench-upload-boundary';
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`,
@@ -218,7 +232,7 @@ function upload(port, body, size) {
       (res) => {
         let bytes = 0;
         let start = '';
-        res.on('data', (chunk) => {
+        res.on('data', (chunk: Buffer) => {
           if (start.length < 300) start += chunk.toString('utf8', 0, Math.min(chunk.length, 300));
           bytes += chunk.length;
         });
@@ -228,7 +242,7 @@ function upload(port, body, size) {
     );
     req.on('error', reject);
     const it = body();
-    const pump = () => {
+    const pump = (): void => {
       for (;;) {
         const next = it.next();
         if (next.done) {
@@ -246,7 +260,7 @@ function upload(port, body, size) {
   });
 }
 
-function sizeOf(body) {
+function sizeOf(body: () => Generator<Buffer>): number {
   let n = 0;
   for (const chunk of body()) n += chunk.length;
   return n;
@@ -281,11 +295,11 @@ process.stdin.resume();
 })();
 `;
 
-function startPoller(port) {
+function startPoller(port: number): { stop(): Promise<number> } {
   const child = spawn(process.execPath, ['-e', POLLER, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const done = new Promise((resolve) => child.once('exit', () => resolve(Number(out))));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<number>((resolve) => child.once('exit', () => resolve(Number(out))));
   return {
     stop() {
       child.stdin.end();
@@ -294,29 +308,29 @@ function startPoller(port) {
   };
 }
 
-async function measure(dir, scenario) {
+async function measure(dir: string, scenario: Scenario) {
   const server = await startServer(dir);
-  const idle = procStatus(server.child.pid).rss;
+  const idle = procStatus(server.pid).rss;
   const poller = startPoller(server.port);
   const size = sizeOf(scenario.body);
   const started = Date.now();
   const result = await upload(server.port, scenario.body, size);
   const seconds = (Date.now() - started) / 1000;
   const slowest = await poller.stop();
-  const { peak } = procStatus(server.child.pid);
+  const { peak } = procStatus(server.pid);
   await stopServer(server);
   return { size, idle, peak, slowest, seconds, ...result };
 }
 
-const mb = (bytes) => (bytes / MB).toFixed(1);
+const mb = (bytes: number): string => (bytes / MB).toFixed(1);
 
-async function main() {
+async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-upload-'));
   console.log(
-    `POST /batch_prediction, MAX_UPLOAD_BYTES=${MAX_UPLOAD}; node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
+    `POST /batch_prediction, MAX_UPLOAD_BYTES=${MAX_UPLOAD}; node ${process.version}; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs`,
   );
   console.log('upload             | upload MB | status | response MB | resp/upload | peak RSS MB | peak/idle | slowest /healthz ms | s');
-  let worst = null;
+  let worst: (Awaited<ReturnType<typeof measure>> & { name: string }) | null = null;
   try {
     for (const scenario of scenarios(MAX_UPLOAD)) {
       const r = await measure(dir, scenario);
@@ -336,7 +350,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
-  process.exit(1);
+  process.exitCode = 1;
 });
