@@ -34,7 +34,7 @@ describe('the design card, as written', () => {
     const run = npm(['-w', 'loader', 'start', '--', '--help']);
     expect(run.output).not.toMatch(/No workspaces found/);
     expect(run.status).toBe(0);
-    expect(run.output).toMatch(/usage: realxdeal-loader start <file\.csv>/);
+    expect(run.output).toMatch(/usage: realxdeal-loader start <file\.csv[|>]/);
   });
 
   it('`npm -w loader run analyze -- --help` prints the analyze usage', () => {
