@@ -1,7 +1,7 @@
 import { parseDecimal } from 'server';
 import { addRecord } from '../src/lib/batch/add-record';
 import { detectLayout } from '../src/lib/batch/layout';
-import { RecordEnds, newlinesIn, quotedRecordEnd, recordText } from '../src/lib/batch/records';
+import { RecordEnds, newlinesIn, recordText } from '../src/lib/batch/records';
 import { RowBatch } from '../src/lib/batch/row-batch';
 import { PlainNumberScanner, ScanOutcome } from '../src/lib/batch/scan-decimal';
 import { RowWriter } from '../src/lib/batch/write-rows';
@@ -21,11 +21,16 @@ describe('batch layout limits', () => {
 });
 
 describe('batch record splitting', () => {
-  it('ends a record at the first newline outside quotes', () => {
-    const buf = bytes('1,"a\nb",c\n2\n');
-    expect(quotedRecordEnd(buf, 0)).toBe(9);
-    expect(newlinesIn(buf, 0, 9)).toBe(1);
-    expect(quotedRecordEnd(bytes('1,"open\n2\n'), 0)).toBe(-1);
+  it('ends a record at the first newline outside quotes, a quote opening a field only at its start', () => {
+    const ends = new RecordEnds();
+    const quoted = bytes('1,"a\nb",c\n2\n');
+    ends.reset(quoted);
+    expect(ends.after(0)).toBe(9);
+    expect(newlinesIn(quoted, 0, 9)).toBe(1);
+    const midField = bytes('1,a"b\n2,"c\n');
+    ends.reset(midField);
+    expect(ends.after(0)).toBe(5);
+    expect(ends.after(6)).toBe(-1);
   });
 
   it('uses plain newlines until a quote appears, then honours it', () => {

@@ -1,10 +1,16 @@
+import { DECIMAL_PATTERN, trimCell } from 'loader';
+
 /**
- * The one rule for a number typed by a person (query string, form field, CSV
- * cell), shared with the data contract: optional sign, digits with an
- * optional fraction, optional exponent. No hex, no thousands separators, no
- * `NaN`/`Infinity`, and a value that overflows to infinity is refused.
+ * A number typed by a person (query string, form field, CSV cell) follows
+ * the data contract's decimal grammar, which the loader owns
+ * (`DECIMAL_PATTERN`, `trimCell`): optional sign, digits with an optional
+ * fraction, optional exponent; no hex, no thousands separators, no
+ * `NaN`/`Infinity`. It differs from the loader's `parseAmount` on purpose:
+ * an x may be negative (a price or area may not), and the caller is told
+ * why a value was refused, so a value that overflows to infinity is named.
  */
-const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export { trimCell };
 
 export type DecimalProblem = 'empty' | 'not_a_decimal' | 'overflow';
 
@@ -14,22 +20,10 @@ export type DecimalResult = { ok: true; value: number } | { ok: false; problem: 
 export function parseDecimal(text: string): DecimalResult {
   const trimmed = trimCell(text);
   if (trimmed === '') return { ok: false, problem: 'empty' };
-  if (!PLAIN_DECIMAL.test(trimmed)) return { ok: false, problem: 'not_a_decimal' };
+  if (!DECIMAL_PATTERN.test(trimmed)) return { ok: false, problem: 'not_a_decimal' };
   const value = Number(trimmed);
   if (!Number.isFinite(value)) return { ok: false, problem: 'overflow' };
   return { ok: true, value };
-}
-
-export function trimCell(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && isBlank(text.charCodeAt(start))) start++;
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
 }
 
 /** Longest echo of a bad value in a message, so a huge cell cannot bloat a response. */

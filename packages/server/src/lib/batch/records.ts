@@ -1,25 +1,17 @@
+import { findRecordEnd } from 'loader';
+
 /**
- * Record splitting over raw bytes (RFC 4180 quotes). Records are cut at
- * `\n` bytes, which never occur inside a UTF-8 sequence, so each record can
- * be decoded on its own and no decoder state crosses chunks.
+ * Record boundaries over raw bytes. Records are cut at `\n` bytes, which
+ * never occur inside a UTF-8 sequence, so each record can be decoded on its
+ * own and no decoder state crosses chunks. Where a quote is involved the
+ * loader's `findRecordEnd` decides (the contract's one quote rule: a quote
+ * opens a quoted field only at a field's start).
  */
 
 export const NEWLINE = 10;
 export const CR = 13;
 export const QUOTE = 34;
 const BOM = '\uFEFF';
-
-/** Index of the `\n` ending the record that starts at `from`, honouring quotes; -1 if not in `buf` yet. */
-export function quotedRecordEnd(buf: Uint8Array, from: number): number {
-  let inQuotes = false;
-  for (let i = from; i < buf.length; i++) {
-    const c = buf[i];
-    // A doubled quote toggles twice, so it needs no special case.
-    if (c === QUOTE) inQuotes = !inQuotes;
-    else if (c === NEWLINE && !inQuotes) return i;
-  }
-  return -1;
-}
 
 /**
  * Finds record ends in one buffer, remembering where the next quote is so
@@ -41,7 +33,7 @@ export class RecordEnds {
     const newline = buf.indexOf(NEWLINE, from);
     if (this.quoteAt === -2 || (this.quoteAt >= 0 && this.quoteAt < from)) this.quoteAt = buf.indexOf(QUOTE, from);
     const quote = this.quoteAt;
-    if (quote >= 0 && (newline < 0 || quote < newline)) return quotedRecordEnd(buf, from);
+    if (quote >= 0 && (newline < 0 || quote < newline)) return findRecordEnd(buf, from);
     return newline;
   }
 }
