@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 import { runLoadCommand } from '../src/cli/load-command';
 import { runTrainCommand } from '../src/cli/train-command';
 import { createTestDatabase } from './helpers/engines';

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runLoadCommand } from '../src/cli/load-command';
 import { runTrainCommand } from '../src/cli/train-command';
-import { loadModel, predict } from '@realxdeal/model';
+import { predict } from '@realxdeal/model';
+import { loadModel } from '@realxdeal/model/node';
 import { ENGINES, createTestDatabase } from './helpers/engines';
 import { fakeIo } from './helpers/fake-io';
 

@@ -1,8 +1,11 @@
+/**
+ * The universal entry: no Node built-ins, so it bundles for a browser or an
+ * edge function (a test bundles it with esbuild for the browser). Reading a
+ * model file is in `@realxdeal/model/node`.
+ */
 export type { ModelArtifact, TrainingInfo } from './artifact';
-export { DEFAULT_MODEL_PATH } from './default-model-path';
 export { ModelError, type ModelErrorCode } from './errors';
 export { fit, type FitOptions, type FitResult } from './fit';
-export { loadModel } from './load-model';
 export { meanAbsoluteError, r2, rootMeanSquaredError } from './metrics';
 export { createPrng, type Prng } from './random';
 export { isExtrapolated, predict, predictMany, type Prediction } from './predict';

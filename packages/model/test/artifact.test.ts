@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { DEFAULT_MODEL_PATH, type ModelArtifact, ModelError, loadModel, predict, validateModel } from '@realxdeal/model';
+import { type ModelArtifact, ModelError, predict, validateModel } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 
 const FIXTURES = path.join(__dirname, '__fixtures__');
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import envSchema from 'env-schema';
-import { DEFAULT_MODEL_PATH } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH } from '@realxdeal/model/node';
 import { ServerError, ServerErrorCode } from './errors';
 
 /** The validated environment; read once at start (see `loadConfig`). */

@@ -1,7 +1,9 @@
+#!/usr/bin/env node
 // First: on an unsupported Node, one clear line instead of a native crash.
 import 'loader/require-supported-node';
 import type { FastifyInstance } from 'fastify';
-import { loadModel, ModelError } from '@realxdeal/model';
+import { ModelError } from '@realxdeal/model';
+import { loadModel } from '@realxdeal/model/node';
 import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from 'loader';
 import { buildApp } from './app';
 import { loadConfig } from './config';

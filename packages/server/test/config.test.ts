@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_PATH } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH } from '@realxdeal/model/node';
 import { ServerErrorCode, loadConfig } from 'server';
 
 describe('loadConfig', () => {

@@ -41,7 +41,8 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { DEFAULT_MODEL_PATH, loadModel, predict, type ModelArtifact } from '@realxdeal/model';
+import { predict, type ModelArtifact } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 import { startServer } from 'server';
 import {
   CAN_PIN,

@@ -24,7 +24,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL_PATH, loadModel, predict } from '@realxdeal/model';
+import { predict } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 import { startServer } from 'server';
 import {
   CAN_PIN,
