@@ -8,6 +8,7 @@ import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { isServerError } from './errors';
+import { chooseLogFormat, listeningText, loggerOptions } from './log-format';
 
 /** How often a database that was down at start is tried again. */
 const DATABASE_RETRY_MS = 5000;
@@ -44,9 +45,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
     }
   }
 
-  const app = await buildApp({ model, database, config, logger: true });
-  app.log.info({ model: `${model.name}@${model.version}`, database: database?.description ?? null }, 'model loaded');
+  const logFormat = chooseLogFormat(process.stdout);
+  const app = await buildApp({ model, database, config, logger: loggerOptions(logFormat, config.LOG_LEVEL) });
   if (database !== null) await ensureSchema(database, app.log);
+
+  // Listening comes first in the log: on a terminal, its line says where to open the app.
+  await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: listeningText(logFormat) });
+  app.log.info({ model: `${model.name}@${model.version}`, database: database?.description ?? null }, 'model loaded');
   if (unreachable !== null) {
     app.log.warn({ err: unreachable }, 'database unreachable at start; serving predictions, /readyz is 503 until it answers');
     const reconnect = async (): Promise<Database> => {
@@ -56,8 +61,6 @@ export async function startServer(env: Record<string, string | undefined> = proc
     };
     app.database.retry(reconnect, DATABASE_RETRY_MS, app.log);
   }
-
-  await app.listen({ port: config.PORT, host: config.HOST });
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
