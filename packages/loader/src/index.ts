@@ -5,7 +5,8 @@ export { parseDatabaseUrl, redactUrl, DEFAULT_SQLITE_PATH } from './db/database-
 export type { DatabaseTarget } from './db/database-url';
 export { openDatabase } from './db/open-database';
 export type { Database, Dialect } from './db/open-database';
-export { migrate, migrateDown } from './db/migrate';
+export { migrate, migrateDown, migrationStatus, rollbackMigrations } from './db/migrate';
+export type { MigrationState } from './db/migrate';
 export { loadCsv } from './ingest/load-csv';
 export { SQLITE_LOAD_PRAGMAS } from './ingest/sqlite-writer';
 export type { LoadOptions, LoadSummary, LoadProgress } from './ingest/load-csv';
