@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { AnalysisOptions } from 'analysis';
 import type { Database } from '../db/open-database';
 import { loadCsv, LoadSummary } from '../ingest/load-csv';
+import { WRITE_PATH_CHOICES, type WritePathChoice } from '../ingest/mysql-writer';
 import { LoaderError } from '../errors';
 import { REJECT_REASONS } from '../ingest/reject-reasons';
 import type { CliIo } from './cli-io';
@@ -30,6 +31,8 @@ answers are written once, after the last file.
   --max-record-bytes N  record-length limit in bytes (default 1048576 = 1 MiB): a longer record,
                         e.g. an opening quote that never closes, is rejected as column_count at its
                         first line and reading resumes on the next line
+  --write-path PATH     auto, load-data or insert (default auto: MySQL/MariaDB LOAD DATA LOCAL
+                        INFILE where the server allows it, else multi-row upserts; SQLite inserts)
   --dry-run             validate and report only; nothing is written to the database
   --out DIR             folder for the answer CSVs (default: beside the first input file, or in the first folder)
   --no-analysis         load only; do not write the answers
@@ -49,6 +52,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
       'summary-json': { type: 'string' },
       'batch-size': { type: 'string' },
       'max-record-bytes': { type: 'string' },
+      'write-path': { type: 'string', default: 'auto' },
       'dry-run': { type: 'boolean', default: false },
       'no-analysis': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -68,11 +72,13 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
   // Every flag and input is checked before the database is touched.
   let batchSize: number | undefined;
   let maxRecordBytes: number | undefined;
+  let writePath: WritePathChoice;
   let analysis: AnalysisOptions;
   let inputs: ReturnType<typeof expandInputs>;
   try {
     batchSize = parsePositiveWhole('--batch-size', values['batch-size']);
     maxRecordBytes = parsePositiveWhole('--max-record-bytes', values['max-record-bytes']);
+    writePath = parseWritePath(values['write-path']);
     analysis = parseAnalysisFlags(values);
     inputs = expandInputs(positionals, io.env);
     if (values['reject-file'] && inputs.entries.length > 1) {
@@ -105,6 +111,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
           batchSize,
           maxRecordBytes,
           dryRun,
+          writePath,
           rejectFile: values['reject-file'] ? resolveUserPath(values['reject-file'], io.env) : undefined,
           onProgress: progress ? (p) => progress.update(p) : undefined,
         });
@@ -146,6 +153,14 @@ function parsePositiveWhole(flag: string, value: string | undefined): number | u
   return n;
 }
 
+function parseWritePath(value: string | undefined): WritePathChoice {
+  const choice = (WRITE_PATH_CHOICES as readonly string[]).find((c) => c === value);
+  if (choice === undefined) {
+    throw new LoaderError('LOADER_BAD_OPTION', `--write-path must be one of ${WRITE_PATH_CHOICES.join(', ')}, got ${value}`);
+  }
+  return choice as WritePathChoice;
+}
+
 /** The contract's summary JSON, plus a few fields a script may want. */
 export function summaryJson(summary: LoadSummary): Record<string, unknown> {
   const rejectedByReason: Record<string, number> = {};
@@ -161,6 +176,7 @@ export function summaryJson(summary: LoadSummary): Record<string, unknown> {
     sha256: summary.sha256,
     rejectFile: summary.rejectFile,
     dryRun: summary.dryRun,
+    writePath: summary.writePath,
   };
 }
 
@@ -181,7 +197,8 @@ export function formatSummary(summary: LoadSummary, database: string | null): st
   const lines: string[] = [];
   const where = summary.dryRun ? ' (dry run: nothing written)' : database ? ` into ${database}` : '';
   lines.push(
-    `Loaded ${name}${where} in ${summary.seconds.toFixed(2)} s (${formatCount(summary.rowsPerSecond)} rows/s)`,
+    `Loaded ${name}${where} in ${summary.seconds.toFixed(2)} s (${formatCount(summary.rowsPerSecond)} rows/s)` +
+      (summary.writePath ? ` via ${summary.writePath}` : ''),
   );
   const width = formatCount(summary.rowsRead).length;
   const row = (label: string, n: number, note = ''): string => `  ${label.padEnd(10)}${formatCount(n).padStart(width)}${note}`;

@@ -12,7 +12,7 @@ import { RejectWriter } from './reject-writer';
 import { validatePosting, PostingValue } from './validate-posting';
 import type { PostingWriter } from './posting-writer';
 import { SqliteWriter } from './sqlite-writer';
-import { MysqlWriter } from './mysql-writer';
+import { MysqlWriter, type WritePath, type WritePathChoice } from './mysql-writer';
 import { LoadRunLog, markInterruptedRuns } from './load-run-log';
 import { Utf8Decoder, type DecodedPiece } from './utf8-decoder';
 
@@ -37,8 +37,12 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Minimum milliseconds between progress callbacks (default 250). */
   progressIntervalMs?: number;
-  /** MySQL: false forces multi-row upserts instead of LOAD DATA LOCAL INFILE. */
-  mysqlBulk?: boolean;
+  /**
+   * How rows reach MySQL/MariaDB (default `auto`: LOAD DATA LOCAL INFILE
+   * where the server allows it, else multi-row upserts). SQLite always
+   * inserts, so only `auto` and `insert` are accepted there.
+   */
+  writePath?: WritePathChoice;
   /**
    * The record-length limit in bytes (default 1 MiB): a longer record is
    * rejected as `column_count` at its first physical line and reading
@@ -62,6 +66,8 @@ export interface LoadSummary {
   dryRun: boolean;
   /** load_runs.id of this load; null for a dry run. */
   runId: number | null;
+  /** The write path that ran; null for a dry run. */
+  writePath: WritePath | null;
 }
 
 const DEFAULT_BATCH = 1_000;
@@ -94,6 +100,10 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     throw new LoaderError('LOADER_BAD_OPTION', `the record-length limit must be a positive whole number of bytes, got ${maxRecordBytes}`);
   }
   if (!db && !dryRun) throw new LoaderError('LOADER_BAD_OPTION', 'a database is required unless this is a dry run');
+  const writePathChoice = options.writePath ?? 'auto';
+  if (db?.dialect === 'sqlite' && writePathChoice === 'load-data') {
+    throw new LoaderError('LOADER_BAD_OPTION', 'write path load-data needs MySQL or MariaDB; SQLite loads with inserts (use auto or insert)');
+  }
 
   const isPath = typeof input === 'string';
   const source = isPath ? input : (options.sourceName ?? '<stream>');
@@ -146,6 +156,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   const push = (piece: DecodedPiece): void => reader.push(piece.text, piece.badAt);
 
   let writer: PostingWriter | null = null;
+  let writePath: WritePath | null = null;
   let runLog: LoadRunLog | null = null;
   let bytesRead = 0;
   let lastProgress = 0;
@@ -170,11 +181,15 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     await markInterruptedRuns(db!);
     const log = await LoadRunLog.start(db!, source, totalBytes);
     runLog = log;
-    const w =
-      db!.dialect === 'sqlite'
-        ? new SqliteWriter(sqliteFile(db!), { heartbeatRunId: log.id })
-        : new MysqlWriter(db!.knex, { bulk: options.mysqlBulk });
+    if (db!.dialect === 'sqlite') {
+      const w = new SqliteWriter(sqliteFile(db!), { heartbeatRunId: log.id });
+      await w.begin();
+      writePath = 'insert';
+      return w;
+    }
+    const w = new MysqlWriter(db!.knex, { writePath: writePathChoice });
     await w.begin();
+    writePath = w.path;
     return w;
   };
 
@@ -222,6 +237,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
       rejectFile: rejectPath ? path.resolve(rejectPath) : null,
       dryRun,
       runId: runLog ? (runLog as LoadRunLog).id : null,
+      writePath,
     };
     if (runLog) await (runLog as LoadRunLog).finish(summary);
     options.onProgress?.({ bytesRead, totalBytes, rowsRead, rowsRejected, elapsedSeconds: seconds });

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { LoaderError } from '../errors';
 import type { PostingWriter } from './posting-writer';
 import type { PostingValue } from './validate-posting';
+import { INSERT_HEAD, POSTING_COLUMNS_SQL, rowTuple, upsertSyntaxFor, upsertTail } from './mysql-upsert';
 
 /** The slice of a mysql2 callback connection this writer uses. */
 interface RawConnection {
@@ -20,41 +21,74 @@ interface OkPacket {
   warningStatus?: number;
 }
 
-const COLUMNS = '(uuid, category, zip_code, price, area, created_at, status)';
 const LOAD_SQL =
   "LOAD DATA LOCAL INFILE 'realxdeal-stream' REPLACE INTO TABLE postings CHARACTER SET utf8mb4 " +
   "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' " +
-  COLUMNS;
-const UPSERT_TAIL =
-  ' ON DUPLICATE KEY UPDATE category = VALUES(category), zip_code = VALUES(zip_code), price = VALUES(price),' +
-  ' area = VALUES(area), created_at = VALUES(created_at), status = VALUES(status)';
-const INSERT_ROWS_PER_STATEMENT = 2000;
+  POSTING_COLUMNS_SQL;
 /** Socket bytes queued before we wait: bounds memory when the server is slower than the parser. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes of one INSERT statement. Past ~1 MiB a statement's fixed costs
+ * (round trip, parse, commit of the statement) are lost in its rows; bigger
+ * only holds more memory on both sides. Capped below max_allowed_packet.
+ */
+const DEFAULT_STATEMENT_BYTES = 2 * 1024 * 1024;
+/** Room left in max_allowed_packet for the statement's head and tail. */
+const PACKET_HEADROOM = 16 * 1024;
+
+/** How rows reach the server: its own bulk loader, or multi-row upserts. */
+export type WritePath = 'load-data' | 'insert';
+/** What a user asks for: `auto` takes `load-data` where the server allows LOCAL INFILE. */
+export type WritePathChoice = 'auto' | WritePath;
+export const WRITE_PATH_CHOICES: readonly WritePathChoice[] = ['auto', 'load-data', 'insert'];
 
 export interface MysqlWriterOptions {
-  /** Rows per LOAD DATA statement (one transaction each). */
+  /** Rows per transaction (default 250,000), on either path. */
   rowsPerTransaction?: number;
-  /** Force the INSERT path even where LOAD DATA LOCAL is allowed. */
-  bulk?: boolean;
+  /** Default `auto`. */
+  writePath?: WritePathChoice;
+  /** Upper bound of one INSERT statement in bytes (default 2 MiB); max_allowed_packet caps it further. */
+  statementBytes?: number;
+}
+
+/** The open INSERT statement: its text so far (head included), bytes and rows. */
+interface PendingInsert {
+  sql: string;
+  bytes: number;
+  rows: number;
 }
 
 /**
- * Streams validated rows into MySQL/MariaDB. The fast path is the server's
- * own bulk loader, `LOAD DATA LOCAL INFILE … REPLACE`, fed from memory by
- * our validated stream: the server parses and writes on one core while Node
- * parses and validates on the other. Each statement runs in a transaction
- * and must finish without warnings, or it is rolled back. Where the server
- * refuses LOCAL INFILE (MySQL 8's default), multi-row upserts are used.
- * `replaced` comes from the row count before and after the load.
+ * Streams validated rows into MySQL/MariaDB on one of two paths.
+ *
+ * `load-data`: the server's own bulk loader, `LOAD DATA LOCAL INFILE …
+ * REPLACE`, fed from memory by our validated stream: the server parses and
+ * writes on one core while Node parses and validates on the other.
+ *
+ * `insert`, for servers that refuse LOCAL INFILE (MySQL 8's default) or do
+ * not take LOAD DATA at all (Vitess): multi-row upserts of a few MiB each,
+ * sized by bytes under the server's max_allowed_packet. One statement runs
+ * on the server while Node parses and builds the next, so parse and write
+ * overlap as on the load-data path.
+ *
+ * Both paths commit every `rowsPerTransaction` rows; a statement that ends
+ * with warnings or skipped rows rolls its transaction back. `replaced` comes
+ * from the row count before and after the load, the same way on both paths.
  */
 export class MysqlWriter implements PostingWriter {
   private conn: RawConnection | null = null;
-  private mode: 'load' | 'insert' = 'load';
+  private mode: WritePath = 'load-data';
   private readonly rowsPerTransaction: number;
   private statement: { pass: PassThrough; done: Promise<OkPacket>; rows: number } | null = null;
   private rowsBefore = 0;
   private rowsWritten = 0;
+  // INSERT path state.
+  private statementBytes = DEFAULT_STATEMENT_BYTES;
+  private tail = '';
+  private pending: PendingInsert | null = null;
+  private inFlight: Promise<void> | null = null;
+  private inTransaction = false;
+  private rowsInTransaction = 0;
 
   constructor(
     private readonly knex: Knex,
@@ -65,9 +99,21 @@ export class MysqlWriter implements PostingWriter {
 
   async begin(): Promise<void> {
     this.conn = (await this.knex.client.acquireConnection()) as RawConnection;
-    const [row] = (await this.query('SELECT @@local_infile AS local_infile')) as Array<{ local_infile: number | string }>;
-    const allowed = Number(row.local_infile) === 1 || String(row.local_infile).toUpperCase() === 'ON';
-    this.mode = this.options.bulk === false || !allowed ? 'insert' : 'load';
+    const [server] = (await this.query(
+      'SELECT @@local_infile AS local_infile, @@max_allowed_packet AS max_packet, VERSION() AS version',
+    )) as Array<{ local_infile: number | string; max_packet: number | string; version: string }>;
+    const allowed = Number(server.local_infile) === 1 || String(server.local_infile).toUpperCase() === 'ON';
+    const choice = this.options.writePath ?? 'auto';
+    if (choice === 'load-data' && !allowed) {
+      this.release();
+      throw new LoaderError(
+        'LOADER_BAD_OPTION',
+        'write path load-data: the server refuses LOAD DATA LOCAL INFILE (local_infile is OFF); use --write-path insert or auto',
+      );
+    }
+    this.mode = choice === 'insert' || !allowed ? 'insert' : 'load-data';
+    this.statementBytes = Math.max(64 * 1024, Math.min(this.options.statementBytes ?? DEFAULT_STATEMENT_BYTES, Number(server.max_packet) - PACKET_HEADROOM));
+    this.tail = upsertTail(upsertSyntaxFor(server.version));
     this.rowsBefore = await this.countRows();
   }
 
@@ -76,7 +122,8 @@ export class MysqlWriter implements PostingWriter {
     return Number(count.n);
   }
 
-  get path(): 'load' | 'insert' {
+  /** The path this load runs on; known once `begin` has resolved. */
+  get path(): WritePath {
     return this.mode;
   }
 
@@ -99,9 +146,16 @@ export class MysqlWriter implements PostingWriter {
   }
 
   async finish(): Promise<{ replaced: number }> {
+    if (this.mode === 'insert') {
+      await this.sendInsert();
+      await this.settleInsert();
+      if (this.inTransaction) await this.commit();
+    }
     if (this.statement) await this.endStatement();
     // LOAD DATA's "Deleted" misses replacements by identical rows on
-    // MariaDB, so replaced rows are counted the same way on both paths.
+    // MariaDB, and an upsert's affected-rows count says 2 for a changed row
+    // and 0 (or 1) for an identical one: replaced rows are counted the same
+    // way on both paths, from the table.
     const replaced = this.rowsWritten - ((await this.countRows()) - this.rowsBefore);
     this.release();
     return { replaced };
@@ -114,6 +168,8 @@ export class MysqlWriter implements PostingWriter {
       statement.pass.destroy();
       await statement.done.catch(() => undefined);
     }
+    this.pending = null;
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
     if (this.conn) await this.query('ROLLBACK').catch(() => undefined);
     this.release();
   }
@@ -140,31 +196,87 @@ export class MysqlWriter implements PostingWriter {
     }
     const info = parseInfo(result.info ?? '');
     if (info.warnings > 0 || info.skipped > 0 || info.records !== statement.rows) {
-      const warnings = (await this.query('SHOW WARNINGS LIMIT 3')) as Array<{ Message: string }>;
-      await this.query('ROLLBACK');
-      throw new LoaderError(
-        'LOADER_WRITE_FAILED',
-        `the database altered or skipped validated rows (${result.info}); rolled back: ${warnings.map((w) => w.Message).join('; ')}`,
-      );
+      await this.rollBackAltered(result.info ?? '');
     }
     await this.query('COMMIT');
   }
 
+  /** Appends rows to the open statement, sending it whenever it is full. */
   private async insert(values: PostingValue[]): Promise<void> {
-    const width = INSERT_ROWS_PER_STATEMENT * 7;
-    await this.query('START TRANSACTION');
-    try {
-      for (let i = 0; i < values.length; i += width) {
-        const slice = values.slice(i, i + width);
-        const rows = slice.length / 7;
-        const sql = `INSERT INTO postings ${COLUMNS} VALUES ${new Array<string>(rows).fill('(?,?,?,?,?,?,?)').join(',')}${UPSERT_TAIL}`;
-        await this.query(sql, slice);
+    for (let i = 0; i < values.length; i += 7) {
+      const tuple = rowTuple(values, i);
+      // Every character of the uuid, numbers and timestamp is ASCII; only
+      // text columns may not be, and then the byte count is exact.
+      const bytes = Buffer.byteLength(tuple) + 1;
+      if (this.pending && this.pending.bytes + bytes > this.statementBytes) await this.sendInsert();
+      if (!this.pending) this.pending = { sql: INSERT_HEAD + tuple, bytes: INSERT_HEAD.length + this.tail.length + bytes, rows: 1 };
+      else {
+        this.pending.sql += ',' + tuple;
+        this.pending.bytes += bytes;
+        this.pending.rows++;
       }
+    }
+  }
+
+  /**
+   * Sends the open statement once the previous one has finished, and
+   * returns without waiting for it: the server executes it while the caller
+   * parses the next rows. At most one statement is in flight and one being
+   * built, so memory stays at two statements.
+   */
+  private async sendInsert(): Promise<void> {
+    const statement = this.pending;
+    if (!statement) return;
+    this.pending = null;
+    await this.settleInsert();
+    const startTransaction = !this.inTransaction;
+    this.inTransaction = true;
+    this.rowsInTransaction += statement.rows;
+    const commitAfter = this.rowsInTransaction >= this.rowsPerTransaction;
+    if (commitAfter) {
+      this.inTransaction = false;
+      this.rowsInTransaction = 0;
+    }
+    const run = async (): Promise<void> => {
+      if (startTransaction) await this.query('START TRANSACTION');
+      let result: OkPacket;
+      try {
+        result = (await this.query(statement.sql + this.tail)) as OkPacket;
+      } catch (error) {
+        await this.query('ROLLBACK').catch(() => undefined);
+        throw writeFailed(error);
+      }
+      if ((result.warningStatus ?? 0) > 0) await this.rollBackAltered(`${result.warningStatus} warnings`);
+      if (commitAfter) await this.commit();
+    };
+    this.inFlight = run();
+    // Keep a rejection from going unhandled until the next settle reads it.
+    this.inFlight.catch(() => undefined);
+  }
+
+  private async settleInsert(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = null;
+    if (inFlight) await inFlight;
+  }
+
+  private async commit(): Promise<void> {
+    try {
       await this.query('COMMIT');
     } catch (error) {
-      await this.query('ROLLBACK').catch(() => undefined);
       throw writeFailed(error);
     }
+    this.inTransaction = false;
+  }
+
+  /** The server stored something other than the validated rows: undo, and say what it said. */
+  private async rollBackAltered(what: string): Promise<never> {
+    const warnings = (await this.query('SHOW WARNINGS LIMIT 3')) as Array<{ Message: string }>;
+    await this.query('ROLLBACK');
+    throw new LoaderError(
+      'LOADER_WRITE_FAILED',
+      `the database altered or skipped validated rows (${what}); rolled back: ${warnings.map((w) => w.Message).join('; ')}`,
+    );
   }
 
   private query(sql: string, values?: unknown[], factory?: () => NodeJS.ReadableStream): Promise<unknown> {
