@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCsv, writePostingsFile, upsertSyntaxFor, LoaderError, Database, LoadSummary } from 'loader';
+import { loadCsv, upsertSyntaxFor, LoaderError, type Database, type LoadSummary } from 'loader';
+import { writePostingsFile } from 'tools';
 import { ENGINES, createTestDatabase, TestDatabase } from './helpers/engines';
 import { postingsChecksum } from './robustness/table-checksum';
 
@@ -75,7 +76,7 @@ describe.each(ENGINES)('--write-path on %s', (engine) => {
     fs.writeFileSync(file, AWKWARD);
     const [[row]] = (await db.knex.raw('SELECT @@local_infile AS v')) as [Array<{ v: number }>];
     const summary = await loadCsv(db, file);
-    expect(summary.writePath).toBe(Number(row!.v) === 1 ? 'load-data' : 'insert');
+    expect(summary.writePath).toBe(Number(row.v) === 1 ? 'load-data' : 'insert');
   });
 
   it('loads the same table as load-data, byte for byte, with the same rejects, replacements and reloads', async () => {
@@ -92,19 +93,26 @@ describe.each(ENGINES)('--write-path on %s', (engine) => {
       const byPath = { 'load-data': db, insert: otherDb } as const;
       const loads: Record<string, LoadSummary> = {};
       for (const [writePath, target] of Object.entries(byPath)) {
-        for (const [name, file] of [['generated', generated], ['awkward', awkward], ['generated again', generated]]) {
-          const summary = await loadCsv(target, file!, { writePath: writePath as 'load-data' | 'insert', rejectFile: `${file}.${writePath}.rejects.csv` });
+        for (const [name, file] of [
+          ['generated', generated],
+          ['awkward', awkward],
+          ['generated again', generated],
+        ]) {
+          const summary = await loadCsv(target, file, {
+            writePath: writePath as 'load-data' | 'insert',
+            rejectFile: `${file}.${writePath}.rejects.csv`,
+          });
           expect(summary.writePath).toBe(writePath);
           loads[`${writePath} ${name}`] = summary;
         }
       }
       for (const name of ['generated', 'awkward', 'generated again']) {
-        expect(comparable(loads[`insert ${name}`]!)).toEqual(comparable(loads[`load-data ${name}`]!));
+        expect(comparable(loads[`insert ${name}`])).toEqual(comparable(loads[`load-data ${name}`]));
       }
       // Hand-counted: the awkward file repeats one uuid (in upper case);
       // a reload replaces every loaded row.
-      expect(loads['insert awkward']!.rowsReplaced).toBe(1);
-      expect(loads['insert generated again']!.rowsReplaced).toBe(loads['insert generated again']!.rowsLoaded);
+      expect(loads['insert awkward'].rowsReplaced).toBe(1);
+      expect(loads['insert generated again'].rowsReplaced).toBe(loads['insert generated again'].rowsLoaded);
       for (const file of [generated, awkward]) {
         expect(fs.readFileSync(`${file}.insert.rejects.csv`)).toEqual(fs.readFileSync(`${file}.load-data.rejects.csv`));
       }
@@ -115,13 +123,58 @@ describe.each(ENGINES)('--write-path on %s', (engine) => {
 
       // The awkward values arrived as written (the contract's trimming and
       // uuid folding aside), not as each path's escaping would alter them.
-      const stored = await otherDb.knex('postings').where('uuid', '>=', 'aaaaaaaa-').andWhere('uuid', '<', 'aaaaaaab').orderBy('uuid').select('*');
+      const stored = await otherDb
+        .knex('postings')
+        .where('uuid', '>=', 'aaaaaaaa-')
+        .andWhere('uuid', '<', 'aaaaaaab')
+        .orderBy('uuid')
+        .select('*');
       expect(stored).toEqual([
-        { uuid: 'aaaaaaaa-0000-4000-8000-000000000001', category: "O'BRIEN_FLAT", zip_code: "01'067", price: 1e-7, area: 1e21, created_at: '2021-02-01 00:00:00', status: 'ONLINE' },
-        { uuid: 'aaaaaaaa-0000-4000-8000-000000000002', category: 'BACK\\SLASH', zip_code: '\\N', price: 0.1, area: 123456789.123, created_at: '2021-02-02 09:00:00', status: 'a,"b"' },
-        { uuid: 'aaaaaaaa-0000-4000-8000-000000000003', category: 'HOUSE_BUY', zip_code: null, price: 5, area: 0.5, created_at: '2021-02-05 00:00:00', status: 'OFFLINE' },
-        { uuid: 'aaaaaaaa-0000-4000-8000-000000000004', category: 'NUL\u0000BYTE', zip_code: null, price: null, area: null, created_at: '2021-02-04 00:00:00', status: '😀' },
-        { uuid: 'aaaaaaaa-0000-4000-8000-000000000005', category: 'MÜNCHEN_WOHNUNG', zip_code: '80331', price: 850, area: 45.5, created_at: '2021-02-03 12:34:56', status: 'online' },
+        {
+          uuid: 'aaaaaaaa-0000-4000-8000-000000000001',
+          category: "O'BRIEN_FLAT",
+          zip_code: "01'067",
+          price: 1e-7,
+          area: 1e21,
+          created_at: '2021-02-01 00:00:00',
+          status: 'ONLINE',
+        },
+        {
+          uuid: 'aaaaaaaa-0000-4000-8000-000000000002',
+          category: 'BACK\\SLASH',
+          zip_code: '\\N',
+          price: 0.1,
+          area: 123456789.123,
+          created_at: '2021-02-02 09:00:00',
+          status: 'a,"b"',
+        },
+        {
+          uuid: 'aaaaaaaa-0000-4000-8000-000000000003',
+          category: 'HOUSE_BUY',
+          zip_code: null,
+          price: 5,
+          area: 0.5,
+          created_at: '2021-02-05 00:00:00',
+          status: 'OFFLINE',
+        },
+        {
+          uuid: 'aaaaaaaa-0000-4000-8000-000000000004',
+          category: 'NUL\u0000BYTE',
+          zip_code: null,
+          price: null,
+          area: null,
+          created_at: '2021-02-04 00:00:00',
+          status: '😀',
+        },
+        {
+          uuid: 'aaaaaaaa-0000-4000-8000-000000000005',
+          category: 'MÜNCHEN_WOHNUNG',
+          zip_code: '80331',
+          price: 850,
+          area: 45.5,
+          created_at: '2021-02-03 12:34:56',
+          status: 'online',
+        },
       ]);
     } finally {
       await otherDb.close();

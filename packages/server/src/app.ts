@@ -19,6 +19,7 @@ import modelPlugin from './plugins/app/model';
 import databasePlugin from './plugins/app/database';
 import metricsPlugin from './plugins/app/metrics';
 import errorHandler from './plugins/app/error-handler';
+import { AccessLogController } from './lib/access-log';
 import pageRoutes from './routes/pages';
 import predictRoutes from './routes/predict';
 import batchRoutes from './routes/batch';
@@ -75,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // No type coercion: `{"x": 2}` is not a list and `"2"` is not a number.
     // Query strings and forms are declared as strings, so they need none.
     ajv: { customOptions: { coerceTypes: false } },
+    logController: new AccessLogController(config.ACCESS_LOG_SAMPLE),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Once close() starts, answers to requests still in flight say

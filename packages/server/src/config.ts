@@ -20,6 +20,10 @@ export interface ServerConfig {
   REQUEST_TIMEOUT_MS: number;
   TRUST_PROXY: TrustProxy;
   LOG_LEVEL: LogLevel;
+  /** Fraction of successful requests (status < 400) that get an access-log line; failures always do. */
+  ACCESS_LOG_SAMPLE: number;
+  /** Server processes (node:cluster workers); unset means one per available core. */
+  WEB_CONCURRENCY?: number;
 }
 
 /**
@@ -73,6 +77,7 @@ function configSchema() {
       'REQUEST_TIMEOUT_MS',
       'TRUST_PROXY',
       'LOG_LEVEL',
+      'ACCESS_LOG_SAMPLE',
     ],
     properties: {
       PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
@@ -92,6 +97,8 @@ function configSchema() {
       REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 0, default: 300000 },
       TRUST_PROXY: { type: 'string', minLength: 1, default: 'false' },
       LOG_LEVEL: { type: 'string', enum: [...LOG_LEVELS], default: 'info' },
+      ACCESS_LOG_SAMPLE: { type: 'number', minimum: 0, maximum: 1, default: 1 },
+      WEB_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64 },
     },
   };
 }

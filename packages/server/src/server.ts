@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // First: on an unsupported Node, one clear line instead of a native crash.
 import 'loader/require-supported-node';
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { ModelError } from '@realxdeal/model';
 import { loadModel } from '@realxdeal/model/node';
 import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from 'loader';
 import { buildApp } from './app';
-import { loadConfig } from './config';
+import { clusterMetricsSource, isClusterWorker, runPrimary, workerCount } from './cluster';
+import { loadConfig, type ServerConfig } from './config';
 import { isServerError } from './errors';
 import { chooseLogFormat, listeningText, loggerOptions } from './log-format';
 
@@ -47,6 +49,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
 
   const logFormat = chooseLogFormat(process.stdout);
   const app = await buildApp({ model, database, config, logger: loggerOptions(logFormat, config.LOG_LEVEL) });
+  if (isClusterWorker()) app.metrics.text = clusterMetricsSource(app.metrics.registry);
   if (database !== null) await ensureSchema(database, app.log);
 
   // Listening comes first in the log: on a terminal, its line says where to open the app.
@@ -94,6 +97,18 @@ function describeStartupError(error: unknown): string {
 }
 
 async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`realxdeal server failed to start: ${describeStartupError(error)}\n`);
+    process.exit(1);
+  }
+  const workers = workerCount(config.WEB_CONCURRENCY);
+  if (workers > 1 && cluster.isPrimary) {
+    runPrimary({ workers, logLevel: config.LOG_LEVEL, shutdownGraceMs: SHUTDOWN_GRACE_MS });
+    return;
+  }
   let server: RunningServer;
   try {
     server = await startServer(process.env);

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: 300000,
       TRUST_PROXY: false,
       LOG_LEVEL: 'info',
+      ACCESS_LOG_SAMPLE: 1,
     });
   });
 
@@ -38,6 +39,8 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: '1000',
       TRUST_PROXY: '2',
       LOG_LEVEL: 'debug',
+      ACCESS_LOG_SAMPLE: '0.25',
+      WEB_CONCURRENCY: '3',
       HOME: '/root',
     });
     expect(config).toEqual({
@@ -56,6 +59,8 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: 1000,
       TRUST_PROXY: 2,
       LOG_LEVEL: 'debug',
+      ACCESS_LOG_SAMPLE: 0.25,
+      WEB_CONCURRENCY: 3,
     });
   });
 
@@ -80,6 +85,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1,proxy.example' }, /TRUST_PROXY must be/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)/],
     [{ DATABASE_URL: 'postgres://u:secret@h/db' }, /DATABASE_URL must start with sqlite: or mysql:\/\//],
+    [{ ACCESS_LOG_SAMPLE: '1.5' }, /ACCESS_LOG_SAMPLE must be <= 1/],
+    [{ ACCESS_LOG_SAMPLE: 'half' }, /ACCESS_LOG_SAMPLE must be a number/],
+    [{ WEB_CONCURRENCY: '0' }, /WEB_CONCURRENCY must be >= 1/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

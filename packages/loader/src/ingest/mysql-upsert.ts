@@ -38,9 +38,21 @@ export function upsertTail(syntax: UpsertSyntax): string {
 /** One row as `(…)`, from the flat value array at `offset`. */
 export function rowTuple(values: PostingValue[], offset: number): string {
   return (
-    "('" + (values[offset] as string) + "'," + text(values[offset + 1]) + ',' + text(values[offset + 2]) + ',' +
-    num(values[offset + 3]) + ',' + num(values[offset + 4]) + ",'" + (values[offset + 5] as string) + "'," +
-    text(values[offset + 6]) + ')'
+    "('" +
+    (values[offset] as string) +
+    "'," +
+    text(values[offset + 1]) +
+    ',' +
+    text(values[offset + 2]) +
+    ',' +
+    num(values[offset + 3]) +
+    ',' +
+    num(values[offset + 4]) +
+    ",'" +
+    (values[offset + 5] as string) +
+    "'," +
+    text(values[offset + 6]) +
+    ')'
   );
 }
 

@@ -60,7 +60,7 @@ export interface MysqlWriterOptions {
  * writes on one core while Node parses and validates on the other.
  *
  * `insert`, for servers that refuse LOCAL INFILE (MySQL 8's default) or do
- * not take LOAD DATA at all (Vitess): multi-row upserts of a few MiB each,
+ * not take LOAD DATA at all (Vitess): multi-row upserts of about 1 MiB each,
  * sized by bytes under the server's max_allowed_packet. One statement runs
  * on the server while Node parses and builds the next, so parse and write
  * overlap as on the load-data path.

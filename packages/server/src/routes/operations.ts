@@ -35,7 +35,7 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     config: { rateLimit: false },
     handler: async (_request, reply) => {
-      const body = await app.metrics.registry.metrics();
+      const body = await app.metrics.text();
       return reply.type(app.metrics.registry.contentType).send(body);
     },
   });

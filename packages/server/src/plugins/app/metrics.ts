@@ -39,6 +39,12 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * What /metrics serves: this registry, or in a cluster worker the sum over
+   * every worker, which server.ts installs (see cluster.ts).
+   */
+  text: () => Promise<string> = () => this.registry.metrics();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -51,14 +57,24 @@ export default fp(
   async (app) => {
     const metrics = new ServerMetrics();
     app.decorate('metrics', metrics);
-    app.addHook('onResponse', async (request, reply) => {
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-        status_code: String(reply.statusCode),
-      };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, reply.elapsedTime / 1000);
+    // prom-client hashes a label object on every inc/observe; a request
+    // records only a few distinct label sets (route templates x status
+    // codes), so their bound children are kept and reused.
+    const children = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+    app.addHook('onResponse', (request, reply, done) => {
+      const method = request.method;
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      const status = reply.statusCode;
+      const key = `${method} ${status} ${route}`;
+      let child = children.get(key);
+      if (child === undefined) {
+        const labels = { method, route, status_code: String(status) };
+        child = { requests: metrics.requests.labels(labels), duration: metrics.duration.labels(labels) };
+        children.set(key, child);
+      }
+      child.requests.inc();
+      child.duration.observe(reply.elapsedTime / 1000);
+      done();
     });
     app.addHook('onClose', async () => metrics.registry.clear());
   },
