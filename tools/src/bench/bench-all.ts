@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'bounds', script: 'bench-bounds.js' },
   { name: 'analysis', script: 'bench-analysis.js' },
   { name: 'server', script: 'bench-server.js' },
+  { name: 'predict', script: 'bench-predict.js' },
 ] as const;
 
 interface Flags {

@@ -1,0 +1,262 @@
+/**
+ * GET /predict as shipped, against the Flask peer and a bare Fastify route,
+ * measured in the same run with the same load generator:
+ *
+ * - ours: `node packages/server/dist/server.js`, started the way `npm start`
+ *   and the image start it, production defaults on (WEB_CONCURRENCY unset =
+ *   one worker per core, security headers, request ids, metrics, the rate
+ *   limiter, the access log at info into a file). Only the rate limit is
+ *   raised out of reach (1e9 a minute): at the default 6,000 a minute from
+ *   one client the run would measure 429s; the limiter's cost stays in.
+ * - Flask peer: a Flask app on gunicorn with 2 sync workers (the peer's
+ *   setup), whose route parses x and returns the same JSON shape. It stands
+ *   in for the original peer, which is not in this repository; it does less
+ *   work per request than ours (no model checks, headers, ids, metrics or
+ *   log line). Needs `python3 -c 'import flask'` and `python3 -m gunicorn`
+ *   (Debian: `apt-get install gunicorn`; set PYTHONPATH if flask and
+ *   gunicorn live in different Pythons). Without them the row says so and
+ *   the ratio is taken against the issue's figure, 8,608 req/s, marked as
+ *   not measured here.
+ * - bare Fastify: one process, logger off, one route returning a constant
+ *   body of the same shape: what a Node process does with no work at all.
+ *
+ * Load: wrk, 1 thread, 64 connections (`apt-get install wrk`); autocannon
+ * when wrk is missing. Each target is warmed up, then the targets take
+ * turns in rounds whose order alternates; figures are medians, ratios are
+ * medians of each round's own ratios. Nothing is pinned: using more cores is
+ * what WEB_CONCURRENCY is for. On a shared machine other processes take CPU
+ * from every target; the ratios, not the absolute figures, are the result.
+ *
+ *   npm run bench:predict
+ *   node tools/dist/bench/bench-predict.js [--duration 5] [--warmup 2] [--rounds 3] [--connections 64]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { HOST, cannon, killChildren } from './server-children';
+import { benchResult, makeLog, median, positive, table } from './report';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const SERVER_JS = path.join(ROOT, 'packages', 'server', 'dist', 'server.js');
+const PREDICT_PATH = '/predict?x=2';
+const FLASK_ISSUE_RPS = 8608;
+const RATIO_TARGET = 5;
+const RATE_LIMIT_OUT_OF_REACH = '1000000000';
+const START_TIMEOUT_MS = 60_000;
+const BODY = { x: 2, prediction: 60.17183394231731, extrapolated: false, model: { name: 'apartment-rent-price', version: '1.0.0' } };
+
+const FLASK_APP = `from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.get("/predict")
+def predict():
+    x = float(request.args["x"])
+    return jsonify(x=x, prediction=29.9 * x + 0.37, extrapolated=False, model={"name": "apartment-rent-price", "version": "1.0.0"})
+`;
+
+const log = makeLog('bench-predict');
+
+interface Target {
+  name: 'ours' | 'flask' | 'bare';
+  url: string;
+  child: ChildProcess;
+}
+
+interface Round {
+  rps: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before serving`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not serve ${url} within ${START_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function haveFlask(): string | null {
+  const flask = spawnSync('python3', ['-c', 'import flask'], { stdio: 'ignore' });
+  if (flask.status !== 0) return 'python3 cannot import flask';
+  const gunicorn = spawnSync('python3', ['-m', 'gunicorn', '--version'], { stdio: 'ignore' });
+  if (gunicorn.status !== 0) return 'python3 -m gunicorn is not available (apt-get install gunicorn; PYTHONPATH if it is another Python)';
+  return null;
+}
+
+const haveWrk = (): boolean => spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+
+async function startOurs(dir: string): Promise<Target> {
+  const port = await freePort();
+  const logFile = fs.openSync(path.join(dir, 'ours.log'), 'w');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    PORT: String(port),
+    HOST,
+    DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
+    RATE_LIMIT_PER_MINUTE: RATE_LIMIT_OUT_OF_REACH,
+  };
+  if (process.env.WEB_CONCURRENCY) env.WEB_CONCURRENCY = process.env.WEB_CONCURRENCY;
+  const child = spawn(process.execPath, [SERVER_JS], { env, stdio: ['ignore', logFile, 'inherit'] });
+  const url = `http://${HOST}:${port}${PREDICT_PATH}`;
+  await waitUntilServing(url, child, 'our server');
+  return { name: 'ours', url, child };
+}
+
+async function startFlask(dir: string): Promise<Target> {
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'flask_peer.py'), FLASK_APP);
+  const child = spawn('python3', ['-m', 'gunicorn', '-w', '2', '-b', `${HOST}:${port}`, '--chdir', dir, 'flask_peer:app'], { stdio: 'ignore' });
+  const url = `http://${HOST}:${port}${PREDICT_PATH}`;
+  await waitUntilServing(url, child, 'the Flask peer');
+  return { name: 'flask', url, child };
+}
+
+async function startBare(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [__filename, '--role', 'bare', '--port', String(port)], { stdio: 'ignore' });
+  const url = `http://${HOST}:${port}${PREDICT_PATH}`;
+  await waitUntilServing(url, child, 'bare Fastify');
+  return { name: 'bare', url, child };
+}
+
+function runWrk(url: string, connections: number, seconds: number): Round {
+  const out = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+  if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out.stdout);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out.stdout);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out.stdout);
+  if (!rps || !p99) throw new Error(`could not read wrk's output:\n${out.stdout}`);
+  const scale = p99[2] === 'us' ? 0.001 : p99[2] === 's' ? 1000 : 1;
+  return { rps: Number(rps[1]), p99Ms: Number(p99[1]) * scale, non2xx: non2xx ? Number(non2xx[1]) : 0 };
+}
+
+async function measure(url: string, connections: number, seconds: number, wrk: boolean): Promise<Round> {
+  if (wrk) return runWrk(url, connections, seconds);
+  const result = await cannon(url, connections, seconds);
+  return { rps: result.requests.total / seconds, p99Ms: result.latency.p99, non2xx: result.non2xx };
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    strict: true,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      role: { type: 'string' },
+      port: { type: 'string' },
+    },
+  });
+  if (values.role === 'bare') {
+    const app = Fastify({ logger: false });
+    app.get('/predict', async () => BODY);
+    await app.listen({ port: Number(values.port), host: HOST });
+    return;
+  }
+  const duration = positive('duration', values.duration, 5);
+  const warmup = positive('warmup', values.warmup, 2);
+  const rounds = positive('rounds', values.rounds, 3);
+  const connections = positive('connections', values.connections, 64);
+  if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run npm run build first`);
+  const wrk = haveWrk();
+  if (!wrk) log('wrk not found (apt-get install wrk): using autocannon, which needs a core of its own');
+  const flaskMissing = haveFlask();
+  if (flaskMissing) log(`no Flask peer: ${flaskMissing}; its ratio uses the issue's ${FLASK_ISSUE_RPS} req/s, not measured here`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxd-bench-predict-'));
+  const targets: Target[] = [];
+  try {
+    targets.push(await startOurs(dir));
+    targets.push(await startBare());
+    if (!flaskMissing) targets.push(await startFlask(dir));
+    for (const t of targets) {
+      log(`warm-up ${t.name} ${warmup} s`);
+      await measure(t.url, connections, warmup, wrk);
+    }
+    const results = new Map<string, Round[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order) {
+        const round = await measure(t.url, connections, duration, wrk);
+        if (round.non2xx > 0) throw new Error(`${t.name} answered ${round.non2xx} requests with a non-2xx status`);
+        results.get(t.name)!.push(round);
+        log(`round ${r + 1} ${t.name}: ${int(round.rps)} req/s, p99 ${round.p99Ms.toFixed(1)} ms`);
+      }
+    }
+    const ours = results.get('ours')!;
+    const perRound = (name: string): number[] => ours.map((o, i) => o.rps / results.get(name)![i]!.rps);
+    const vsBare = median(perRound('bare'));
+    const vsFlask = flaskMissing ? median(ours.map((o) => o.rps)) / FLASK_ISSUE_RPS : median(perRound('flask'));
+    const loggedLines = fs.readFileSync(path.join(dir, 'ours.log'), 'utf8').split('\n').filter((l) => l.includes('"request completed"')).length;
+
+    const rows = [['server', 'req/s (median)', 'p99 ms (median)', 'ours / this']];
+    const label = { ours: `ours, as shipped (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? `unset = ${os.availableParallelism()}`})`, bare: 'bare Fastify, 1 process', flask: 'Flask + gunicorn, 2 workers' };
+    for (const t of targets) {
+      const rs = results.get(t.name)!;
+      const ratio = t.name === 'ours' ? '1' : `${median(perRound(t.name)).toFixed(2)}x`;
+      rows.push([label[t.name], int(median(rs.map((x) => x.rps))), median(rs.map((x) => x.p99Ms)).toFixed(1), ratio]);
+    }
+    if (flaskMissing) rows.push([`Flask + gunicorn, 2 workers (issue's figure, not measured here)`, int(FLASK_ISSUE_RPS), 'n/a', `${vsFlask.toFixed(2)}x`]);
+    console.log(
+      `\nGET ${PREDICT_PATH}: ${wrk ? 'wrk -t1' : 'autocannon'} -c${connections}, ${warmup} s warm-up each, ${rounds} alternating rounds of ${duration} s; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`,
+    );
+    console.log(table(rows));
+    console.log(`access-log lines written by ours: ${int(loggedLines)} (one per request)`);
+    benchResult({
+      figure: `GET /predict as shipped vs Flask peer${flaskMissing ? " (issue's figure)" : ''}`,
+      value: median(ours.map((o) => o.rps)),
+      unit: 'req/s',
+      reference: flaskMissing ? FLASK_ISSUE_RPS : median(results.get('flask')!.map((x) => x.rps)),
+      referenceLabel: 'req/s Flask + gunicorn (2 workers)',
+      ratio: vsFlask,
+      target: `>= ${RATIO_TARGET}x`,
+      pass: vsFlask >= RATIO_TARGET,
+    });
+    benchResult({
+      figure: 'GET /predict as shipped vs bare Fastify (1 process)',
+      value: median(ours.map((o) => o.rps)),
+      unit: 'req/s',
+      reference: median(results.get('bare')!.map((x) => x.rps)),
+      referenceLabel: 'req/s bare Fastify',
+      ratio: vsBare,
+    });
+  } finally {
+    for (const t of targets) t.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    killChildren();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
