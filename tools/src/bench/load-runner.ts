@@ -3,14 +3,14 @@
  * share a heap and the peak RSS is that load's alone. Prints one JSON line
  * (a LoadRunResult) on stdout.
  *
- *   node load-runner.js ours --url URL --input FILE
+ *   node load-runner.js ours --url URL --input FILE [--write-path auto|load-data|insert]
  *     loadCsv, exactly as the CLI runs it (reject file included when given)
  *   node load-runner.js mysql-reference --url URL --input FILE
  *     MariaDB/MySQL's own bulk path on a pre-cleaned file: LOAD_DATA_REFERENCE_SQL
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadCsv, migrate, openDatabase } from 'loader';
+import { loadCsv, migrate, openDatabase, WRITE_PATH_CHOICES, type WritePathChoice } from 'loader';
 
 export interface LoadRunResult {
   seconds: number;
@@ -51,10 +51,11 @@ export async function freshSqlite(file: string): Promise<string> {
   return url;
 }
 
-async function runOurs(url: string, input: string, rejects: string | undefined): Promise<LoadRunResult> {
+async function runOurs(url: string, input: string, rejects: string | undefined, writePath: WritePathChoice): Promise<LoadRunResult> {
   const db = await openDatabase(url);
   try {
-    const summary = await loadCsv(db, input, { rejectFile: rejects ?? null });
+    const summary = await loadCsv(db, input, { rejectFile: rejects ?? null, writePath });
+    if (writePath !== 'auto' && summary.writePath !== writePath) throw new Error(`asked for ${writePath}, ran ${summary.writePath}`);
     return {
       seconds: summary.seconds,
       rows: summary.rowsRead,
@@ -93,13 +94,15 @@ async function runMysqlReference(url: string, input: string): Promise<LoadRunRes
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { url: { type: 'string' }, input: { type: 'string' }, rejects: { type: 'string' } },
+    options: { url: { type: 'string' }, input: { type: 'string' }, rejects: { type: 'string' }, 'write-path': { type: 'string', default: 'auto' } },
   });
   const mode = positionals[0];
   if ((mode !== 'ours' && mode !== 'mysql-reference') || !values.url || !values.input) {
-    throw new Error('usage: load-runner ours|mysql-reference --url URL --input FILE [--rejects FILE]');
+    throw new Error('usage: load-runner ours|mysql-reference --url URL --input FILE [--rejects FILE] [--write-path auto|load-data|insert]');
   }
-  const result = mode === 'ours' ? await runOurs(values.url, values.input, values.rejects) : await runMysqlReference(values.url, values.input);
+  const writePath = WRITE_PATH_CHOICES.find((c) => c === values['write-path']);
+  if (writePath === undefined) throw new Error(`--write-path takes ${WRITE_PATH_CHOICES.join(', ')}, got ${values['write-path']}`);
+  const result = mode === 'ours' ? await runOurs(values.url, values.input, values.rejects, writePath) : await runMysqlReference(values.url, values.input);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
