@@ -390,7 +390,7 @@ async function main(): Promise<void> {
           console.log(`MariaDB ${await scalar(admin, 'SELECT VERSION()')} at ${admin.description}; server settings (both sides): ${settings.join(', ')}`);
           console.log(`  reference: ${LOAD_DATA_REFERENCE_SQL}`);
           console.log("  ours (mysql): LOAD DATA LOCAL INFILE … REPLACE from the loader's validated TSV stream, one transaction per 250,000 rows");
-          console.log('  ours (mysql-insert): --write-path insert, multi-row INSERT … ON DUPLICATE KEY UPDATE of ~1 MiB, one transaction per 250,000 rows');
+          console.log('  ours (mysql-insert): --write-path insert, multi-row INSERT … ON DUPLICATE KEY UPDATE of ~1 MiB, one transaction each');
           for (const engine of mysqlEngines) {
             for (const rows of sizes) {
               if (rows !== args.rows && !args.mysqlBig) {

@@ -44,7 +44,7 @@ export type WritePathChoice = 'auto' | WritePath;
 export const WRITE_PATH_CHOICES: readonly WritePathChoice[] = ['auto', 'load-data', 'insert'];
 
 export interface MysqlWriterOptions {
-  /** Rows per transaction (default 250,000), on either path. */
+  /** Rows per LOAD DATA statement, one transaction each (default 250,000). */
   rowsPerTransaction?: number;
   /** Default `auto`. */
   writePath?: WritePathChoice;
@@ -65,8 +65,12 @@ export interface MysqlWriterOptions {
  * on the server while Node parses and builds the next, so parse and write
  * overlap as on the load-data path.
  *
- * Both paths commit every `rowsPerTransaction` rows; a statement that ends
- * with warnings or skipped rows rolls its transaction back. `replaced` comes
+ * A LOAD DATA statement of up to `rowsPerTransaction` rows is one
+ * transaction; each INSERT statement (~9,000 rows) is one, which keeps
+ * transactions within what distributed engines accept (TiDB's size cap,
+ * Vitess's transaction timeout) at the cost of ~110 commits per million
+ * rows. A statement that ends with warnings or skipped rows rolls its
+ * transaction back. `replaced` comes
  * from the row count before and after the load, the same way on both paths.
  */
 export class MysqlWriter implements PostingWriter {
@@ -88,8 +92,6 @@ export class MysqlWriter implements PostingWriter {
   private length = 0;
   private pendingRows = 0;
   private inFlight: Promise<void> | null = null;
-  private inTransaction = false;
-  private rowsInTransaction = 0;
 
   constructor(
     private readonly knex: Knex,
@@ -150,7 +152,6 @@ export class MysqlWriter implements PostingWriter {
     if (this.mode === 'insert') {
       await this.sendInsert();
       await this.settleInsert();
-      if (this.inTransaction) await this.commit();
     }
     if (this.statement) await this.endStatement();
     // LOAD DATA's "Deleted" misses replacements by identical rows on
@@ -231,16 +232,8 @@ export class MysqlWriter implements PostingWriter {
     this.pendingRows = 0;
     this.length = 0;
     await this.settleInsert();
-    const startTransaction = !this.inTransaction;
-    this.inTransaction = true;
-    this.rowsInTransaction += rows;
-    const commitAfter = this.rowsInTransaction >= this.rowsPerTransaction;
-    if (commitAfter) {
-      this.inTransaction = false;
-      this.rowsInTransaction = 0;
-    }
     const run = async (): Promise<void> => {
-      if (startTransaction) await this.query('START TRANSACTION');
+      await this.query('START TRANSACTION');
       let result: OkPacket;
       try {
         result = (await this.query(sql)) as OkPacket;
@@ -249,7 +242,7 @@ export class MysqlWriter implements PostingWriter {
         throw writeFailed(error);
       }
       if ((result.warningStatus ?? 0) > 0) await this.rollBackAltered(`${result.warningStatus} warnings`);
-      if (commitAfter) await this.commit();
+      await this.commit();
     };
     this.inFlight = run();
     // Keep a rejection from going unhandled until the next settle reads it.
@@ -268,7 +261,6 @@ export class MysqlWriter implements PostingWriter {
     } catch (error) {
       throw writeFailed(error);
     }
-    this.inTransaction = false;
   }
 
   /** The server stored something other than the validated rows: undo, and say what it said. */
