@@ -130,7 +130,9 @@ async function startOurs(dir: string): Promise<Target> {
 async function startFlask(dir: string): Promise<Target> {
   const port = await freePort();
   fs.writeFileSync(path.join(dir, 'flask_peer.py'), FLASK_APP);
-  const child = spawn('python3', ['-m', 'gunicorn', '-w', '2', '-b', `${HOST}:${port}`, '--chdir', dir, 'flask_peer:app'], { stdio: 'ignore' });
+  const child = spawn('python3', ['-m', 'gunicorn', '-w', '2', '-b', `${HOST}:${port}`, '--chdir', dir, 'flask_peer:app'], {
+    stdio: 'ignore',
+  });
   const url = `http://${HOST}:${port}${PREDICT_PATH}`;
   await waitUntilServing(url, child, 'the Flask peer');
   return { name: 'flask', url, child };
@@ -145,7 +147,10 @@ async function startBare(): Promise<Target> {
 }
 
 function runWrk(url: string, connections: number, seconds: number): Round {
-  const out = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+  const out = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
+    encoding: 'utf8',
+    timeout: (seconds + 30) * 1000,
+  });
   if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out.stdout);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out.stdout);
@@ -212,21 +217,29 @@ async function main(): Promise<void> {
       }
     }
     const ours = results.get('ours')!;
-    const perRound = (name: string): number[] => ours.map((o, i) => o.rps / results.get(name)![i]!.rps);
+    const perRound = (name: string): number[] => ours.map((o, i) => o.rps / results.get(name)![i].rps);
     const vsBare = median(perRound('bare'));
     const vsFlask = flaskMissing ? median(ours.map((o) => o.rps)) / FLASK_ISSUE_RPS : median(perRound('flask'));
-    const loggedLines = fs.readFileSync(path.join(dir, 'ours.log'), 'utf8').split('\n').filter((l) => l.includes('"request completed"')).length;
+    const loggedLines = fs
+      .readFileSync(path.join(dir, 'ours.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"request completed"')).length;
 
     const rows = [['server', 'req/s (median)', 'p99 ms (median)', 'ours / this']];
-    const label = { ours: `ours, as shipped (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? `unset = ${os.availableParallelism()}`})`, bare: 'bare Fastify, 1 process', flask: 'Flask + gunicorn, 2 workers' };
+    const label = {
+      ours: `ours, as shipped (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? `unset = ${os.availableParallelism()}`})`,
+      bare: 'bare Fastify, 1 process',
+      flask: 'Flask + gunicorn, 2 workers',
+    };
     for (const t of targets) {
       const rs = results.get(t.name)!;
       const ratio = t.name === 'ours' ? '1' : `${median(perRound(t.name)).toFixed(2)}x`;
       rows.push([label[t.name], int(median(rs.map((x) => x.rps))), median(rs.map((x) => x.p99Ms)).toFixed(1), ratio]);
     }
-    if (flaskMissing) rows.push([`Flask + gunicorn, 2 workers (issue's figure, not measured here)`, int(FLASK_ISSUE_RPS), 'n/a', `${vsFlask.toFixed(2)}x`]);
+    if (flaskMissing)
+      rows.push([`Flask + gunicorn, 2 workers (issue's figure, not measured here)`, int(FLASK_ISSUE_RPS), 'n/a', `${vsFlask.toFixed(2)}x`]);
     console.log(
-      `\nGET ${PREDICT_PATH}: ${wrk ? 'wrk -t1' : 'autocannon'} -c${connections}, ${warmup} s warm-up each, ${rounds} alternating rounds of ${duration} s; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`,
+      `\nGET ${PREDICT_PATH}: ${wrk ? 'wrk -t1' : 'autocannon'} -c${connections}, ${warmup} s warm-up each, ${rounds} alternating rounds of ${duration} s; load average at the end ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
     );
     console.log(table(rows));
     console.log(`access-log lines written by ours: ${int(loggedLines)} (one per request)`);
