@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCsv, upsertSyntaxFor, LoaderError, type Database, type LoadSummary } from 'loader';
 import { writePostingsFile } from 'tools';
 import { ENGINES, createTestDatabase, TestDatabase } from './helpers/engines';
 import { postingsChecksum } from './robustness/table-checksum';
+import { fakeIo } from './helpers/fake-io';
+import { runLoadCommand } from '../src/cli/load-command';
 
 const HEADER = 'uuid,category,zip_code,price,area,created_at,status';
 
@@ -180,5 +183,28 @@ describe.each(ENGINES)('--write-path on %s', (engine) => {
       await otherDb.close();
       await other.drop();
     }
+  });
+});
+
+describe('realxdeal-loader start --write-path', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxd-write-path-'));
+    fs.writeFileSync(path.join(dir, 'a.csv'), AWKWARD);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses an unknown path by name before touching the database, exit 1', async () => {
+    const io = fakeIo({ INIT_CWD: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}` });
+    expect(await runLoadCommand(['a.csv', '--write-path', 'bulk'], io)).toBe(1);
+    expect(io.err()).toContain('--write-path must be one of auto, load-data, insert, got bulk');
+    expect(fs.existsSync(path.join(dir, 'db.sqlite'))).toBe(false);
+  });
+
+  it('says in the summary, text and JSON, which path ran', async () => {
+    const io = fakeIo({ INIT_CWD: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}` });
+    expect(await runLoadCommand(['a.csv', '--write-path', 'insert', '--summary-json', 's.json', '--quiet', '--no-analysis'], io)).toBe(0);
+    expect(io.out()).toMatch(/^Loaded a\.csv into .* via insert\n/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 's.json'), 'utf8'))).toMatchObject({ writePath: 'insert', rowsLoaded: 6 });
   });
 });
