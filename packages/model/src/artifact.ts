@@ -24,6 +24,14 @@ export interface TrainingInfo {
   r2: number;
   rmse: number;
   mae: number;
+  /**
+   * Robust metrics on the same held-out rows, which a few wild prices (typed
+   * in cents, say) cannot swamp. Absent in artifacts trained before they
+   * existed.
+   */
+  median_absolute_error?: number;
+  /** Share (0…1) of held-out rows whose actual value is within ±25 % of the prediction. */
+  within_25_percent?: number;
   /** Range of x in the training split: outside it a prediction is extrapolated. */
   x_min: number;
   x_max: number;
@@ -36,4 +44,15 @@ export interface TrainingInfo {
     sha256: string | null;
     filter?: Record<string, string | number | boolean | null>;
   };
+  /** The held-out rows in (up to) ten equal-count bins of x, in x order; see calibrationTable. */
+  calibration?: CalibrationBin[];
+}
+
+export interface CalibrationBin {
+  /** Smallest and largest x of the held-out rows in the bin. */
+  x_from: number;
+  x_to: number;
+  n: number;
+  median_actual: number;
+  median_predicted: number;
 }

@@ -3,10 +3,11 @@
  * edge function (a test bundles it with esbuild for the browser). Reading a
  * model file is in `@realxdeal/model/node`.
  */
-export type { ModelArtifact, TrainingInfo } from './artifact';
+export type { CalibrationBin, ModelArtifact, TrainingInfo } from './artifact';
+export { CALIBRATION_BINS, calibrationTable } from './calibration';
 export { ModelError, type ModelErrorCode } from './errors';
 export { fit, type FitOptions, type FitResult } from './fit';
-export { meanAbsoluteError, r2, rootMeanSquaredError } from './metrics';
+export { meanAbsoluteError, medianAbsoluteError, r2, rootMeanSquaredError, shareWithin } from './metrics';
 export { createPrng, type Prng } from './random';
 export { isExtrapolated, predict, predictMany, type Prediction } from './predict';
 export { trainModel, type TrainOptions } from './train-model';

@@ -1,4 +1,5 @@
 import { ModelError } from './errors';
+import { medianInPlace } from './median';
 
 function checkPair(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   const n = actual.length;
@@ -46,4 +47,26 @@ export function meanAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLik
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs((actual[i] as number) - (predicted[i] as number));
   return s / n;
+}
+
+/** Median of |actual − predicted|: half the rows are off by less. */
+export function medianAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const n = checkPair(actual, predicted);
+  const errors = new Float64Array(n);
+  for (let i = 0; i < n; i++) errors[i] = Math.abs((actual[i] as number) - (predicted[i] as number));
+  return medianInPlace(errors, n);
+}
+
+/**
+ * Share (0…1) of rows whose actual value is within ±`fraction` of the
+ * prediction: |actual − predicted| <= fraction · |predicted|.
+ */
+export function shareWithin(actual: ArrayLike<number>, predicted: ArrayLike<number>, fraction: number): number {
+  const n = checkPair(actual, predicted);
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const p = predicted[i] as number;
+    if (Math.abs((actual[i] as number) - p) <= fraction * Math.abs(p)) hits++;
+  }
+  return hits / n;
 }

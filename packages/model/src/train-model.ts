@@ -1,7 +1,8 @@
 import type { ModelArtifact, TrainingInfo } from './artifact';
 import { ModelError, describeValue } from './errors';
 import { type FitOptions, fit, readFitOptions } from './fit';
-import { meanAbsoluteError, r2, rootMeanSquaredError } from './metrics';
+import { CALIBRATION_BINS, calibrationTable } from './calibration';
+import { meanAbsoluteError, medianAbsoluteError, r2, rootMeanSquaredError, shareWithin } from './metrics';
 import { predictMany } from './predict';
 import { shuffledIndices } from './random';
 import { checkSamples } from './samples';
@@ -142,8 +143,11 @@ export function trainModel(xs: ArrayLike<number>, ys: ArrayLike<number>, options
     r2: score,
     rmse: rootMeanSquaredError(parts.testY, predicted),
     mae: meanAbsoluteError(parts.testY, predicted),
+    median_absolute_error: medianAbsoluteError(parts.testY, predicted),
+    within_25_percent: shareWithin(parts.testY, predicted, 0.25),
     x_min: min,
     x_max: max,
+    calibration: calibrationTable(parts.testX, parts.testY, predicted, CALIBRATION_BINS),
   };
   try {
     return validateModel({ ...artifactSoFar, training });

@@ -1,4 +1,4 @@
-import type { ModelArtifact, TrainingInfo } from './artifact';
+import type { CalibrationBin, ModelArtifact, TrainingInfo } from './artifact';
 import { ModelError, describeValue } from './errors';
 
 type JsonObject = Record<string, unknown>;
@@ -82,6 +82,40 @@ function sourceAt(value: unknown, field: string): TrainingInfo['source'] {
   return source;
 }
 
+function calibrationAt(value: unknown, field: string): CalibrationBin[] {
+  if (!Array.isArray(value)) throw invalid(field, `must be an array of bins, got ${describeValue(value)}`);
+  return value.map((v: unknown, i) => {
+    const at = `${field}[${i}]`;
+    const bin = objectAt(v, at);
+    const xFrom = finiteAt(bin.x_from, `${at}.x_from`);
+    const xTo = finiteAt(bin.x_to, `${at}.x_to`);
+    if (xFrom > xTo) throw invalid(`${at}.x_from`, `(${xFrom}) is greater than x_to (${xTo})`);
+    return {
+      x_from: xFrom,
+      x_to: xTo,
+      n: countAt(bin.n, `${at}.n`, 1),
+      median_actual: finiteAt(bin.median_actual, `${at}.median_actual`),
+      median_predicted: finiteAt(bin.median_predicted, `${at}.median_predicted`),
+    };
+  });
+}
+
+/** The robust metrics came later: an artifact without them is valid, one with a bad value is not. */
+function robustMetricsAt(t: JsonObject): Pick<TrainingInfo, 'median_absolute_error' | 'within_25_percent'> {
+  const out: Pick<TrainingInfo, 'median_absolute_error' | 'within_25_percent'> = {};
+  if (t.median_absolute_error !== undefined) {
+    const v = finiteAt(t.median_absolute_error, 'training.median_absolute_error');
+    if (v < 0) throw invalid('training.median_absolute_error', `must be >= 0, got ${v}`);
+    out.median_absolute_error = v;
+  }
+  if (t.within_25_percent !== undefined) {
+    const v = finiteAt(t.within_25_percent, 'training.within_25_percent');
+    if (v < 0 || v > 1) throw invalid('training.within_25_percent', `must be a share in [0, 1], got ${v}`);
+    out.within_25_percent = v;
+  }
+  return out;
+}
+
 function trainingAt(value: unknown, coefficientCount: number): TrainingInfo {
   const t = objectAt(value, 'training');
   const n = countAt(t.n, 'training.n', 1);
@@ -116,12 +150,14 @@ function trainingAt(value: unknown, coefficientCount: number): TrainingInfo {
     r2,
     rmse,
     mae,
+    ...robustMetricsAt(t),
     x_min: xMin,
     x_max: xMax,
     trained_at: trainedAt,
     seed,
     holdout,
     source: sourceAt(t.source, 'training.source'),
+    ...(t.calibration === undefined ? {} : { calibration: calibrationAt(t.calibration, 'training.calibration') }),
   };
 }
 

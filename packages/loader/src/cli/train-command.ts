@@ -98,6 +98,7 @@ function formatModel(model: ModelArtifact, out: string): string {
   return [
     `Trained ${model.name} ${model.version}: ${model.target.name} (${model.target.unit}) = ${terms}, x = ${model.feature.name} (${model.feature.unit})`,
     `  ${t.n} postings (${t.n_train} train, ${t.n_test} held out), x range ${t.x_min}-${t.x_max}`,
+    `  held-out median absolute error ${t.median_absolute_error?.toFixed(2)}, ${((t.within_25_percent ?? 0) * 100).toFixed(1)}% within ±25% of the prediction`,
     `  held-out r2 ${t.r2.toFixed(4)}, RMSE ${t.rmse.toFixed(2)}, MAE ${t.mae.toFixed(2)}${t.robust ? ' (robust fit)' : ''}`,
     `  written to ${out}`,
     '',
