@@ -31,6 +31,20 @@ const SEED = 11;
 declare const window: { innerWidth: number; getComputedStyle(element: unknown): { fill: string; backgroundColor: string } };
 declare const document: { documentElement: { scrollWidth: number } };
 
+/** The test model with the robust metrics and a calibration table around its curve, (x + 1)². */
+const CALIBRATED_MODEL = testModel({
+  training: {
+    ...testModel().training,
+    median_absolute_error: 1.25,
+    within_25_percent: 0.9,
+    calibration: [
+      { x_from: 0, x_to: 2, n: 7, median_actual: 4.5, median_predicted: 4 },
+      { x_from: 2.5, x_to: 5, n: 7, median_actual: 20, median_predicted: 19.5 },
+      { x_from: 5.5, x_to: 10, n: 6, median_actual: 55, median_predicted: 60 },
+    ],
+  },
+});
+
 /** style.css: --bar, --alert-drop, --alert-spike. */
 const FILL = { bar: 'rgb(35, 100, 170)', drop: 'rgb(192, 57, 43)', spike: 'rgb(214, 137, 16)' } as const;
 
@@ -46,7 +60,7 @@ describeWithChromium('the pages in Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'realxdeal-browser-'));
     const modelPath = path.join(dir, 'model.json');
-    writeFileSync(modelPath, JSON.stringify(testModel()));
+    writeFileSync(modelPath, JSON.stringify(CALIBRATED_MODEL));
     const databaseUrl = `sqlite:${path.join(dir, 'postings.sqlite')}`;
 
     const db = await openDatabase(databaseUrl);
@@ -266,7 +280,87 @@ describeWithChromium('the pages in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(['/', '/single_prediction', '/batch_prediction', '/analysis'])('fits %s on a phone screen', async (url) => {
+  it("draws the model card's calibration chart from the artifact /model.json serves, robust metrics first", async () => {
+    await page.goto(`${base}/`);
+    const artifact = (await (await page.request.get(`${base}/model.json`)).json()) as typeof CALIBRATED_MODEL;
+    expect(artifact).toEqual(CALIBRATED_MODEL);
+    const order = await page.locator('#robust-metrics, #calibration-chart, #r2-note').evaluateAll((els) => els.map((el) => el.getAttribute('id')));
+    expect(order).toEqual(['robust-metrics', 'calibration-chart', 'r2-note']);
+    expect(await page.locator('#robust-metrics tr').allTextContents()).toEqual([
+      expect.stringMatching(/^median absolute error\s*1\.25\s*EUR/),
+      expect.stringMatching(/^within ±25 %\s*90 %/),
+    ]);
+
+    const bins = await page.locator('#calibration-chart g.bin').evaluateAll((groups) =>
+      groups.map((g) => {
+        const box = (selector: string) => g.querySelector(selector)!.getBoundingClientRect();
+        const dot = box('circle.point.actual');
+        const square = box('rect.point.predicted');
+        const span = box('line.span.actual');
+        return {
+          x_from: Number(g.getAttribute('data-x-from')),
+          x_to: Number(g.getAttribute('data-x-to')),
+          n: Number(g.getAttribute('data-n')),
+          median_actual: Number(g.getAttribute('data-median-actual')),
+          median_predicted: Number(g.getAttribute('data-median-predicted')),
+          dotX: dot.left + dot.width / 2,
+          dotY: dot.top + dot.height / 2,
+          squareY: square.top + square.height / 2,
+          spanLeft: span.left,
+          spanRight: span.right,
+        };
+      }),
+    );
+    // The points are the artifact's bins, in order ...
+    expect(bins.map(({ x_from, x_to, n, median_actual, median_predicted }) => ({ x_from, x_to, n, median_actual, median_predicted }))).toEqual(
+      artifact.training.calibration,
+    );
+    // ... drawn to one scale from the plot's bottom (the valid-range band spans the plot), each in the middle of its bin.
+    const band = await page.locator('#calibration-chart rect.valid-range[data-x-min]').evaluate((el) => ({
+      xMin: Number(el.getAttribute('data-x-min')),
+      xMax: Number(el.getAttribute('data-x-max')),
+      bottom: el.getBoundingClientRect().bottom,
+    }));
+    expect([band.xMin, band.xMax]).toEqual([artifact.training.x_min, artifact.training.x_max]);
+    const pxPerEur = (band.bottom - bins[2]!.squareY) / bins[2]!.median_predicted;
+    expect(pxPerEur).toBeGreaterThan(2);
+    for (const b of bins) {
+      expect(Math.abs(band.bottom - b.dotY - b.median_actual * pxPerEur)).toBeLessThan(0.75);
+      expect(Math.abs(band.bottom - b.squareY - b.median_predicted * pxPerEur)).toBeLessThan(0.75);
+      expect(Math.abs(b.dotX - (b.spanLeft + b.spanRight) / 2)).toBeLessThan(1);
+    }
+    await page.locator('#calibration').screenshot({ path: path.join(ARTIFACTS_DIR, 'model-calibration.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the load from the navigation on /loads, with its counts and rejects by reason', async () => {
+    await page.goto(`${base}/`);
+    await Promise.all([page.waitForURL(`${base}/loads`), page.click('nav a[href="/loads"]')]);
+    expect(await page.locator('h1').textContent()).toBe('Load history');
+    const rows = await page.locator('#loads tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: { textContent: string | null }) => (td.textContent ?? '').trim())),
+    );
+    expect(rows).toHaveLength(1);
+    const [file, started, , outcome, read, loaded, replaced, rejected, reasons] = rows[0]!;
+    const rejectedRows = ROWS - manifest.expectedLoaded;
+    expect({ file, outcome, read, loaded, replaced, rejected }).toEqual({
+      file: 'generated.csv',
+      outcome: 'finished',
+      read: String(ROWS),
+      loaded: String(manifest.expectedLoaded),
+      replaced: String(manifest.duplicateRows),
+      rejected: String(rejectedRows),
+    });
+    expect(started).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const expectedReasons = Object.entries(manifest.expectedRejects)
+      .filter(([, n]) => n > 0)
+      .map(([reason, n]) => `${reason} ${n}`);
+    expect((reasons ?? '').split(', ').sort()).toEqual(expectedReasons.sort());
+    await screenshot(page, 'loads');
+    expect(problems).toEqual([]);
+  });
+
+  it.each(['/', '/single_prediction', '/batch_prediction', '/analysis', '/loads'])('fits %s on a phone screen', async (url) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}${url}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

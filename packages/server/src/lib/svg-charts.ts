@@ -196,3 +196,100 @@ export function pricePerM2Chart(rows: readonly CategoryBar[], title: string, uni
   parts.push('</svg>');
   return parts.join('');
 }
+
+/** One bin of the model's calibration table (held-out rows). */
+export interface CalibrationPoint {
+  x_from: number;
+  x_to: number;
+  n: number;
+  median_actual: number;
+  median_predicted: number;
+}
+
+export interface CalibrationChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** The x range the model was trained on: shaded, as predictions outside it are extrapolations. */
+  xMin: number;
+  xMax: number;
+  /** The fitted curve, drawn across the whole axis. */
+  curve: (x: number) => number;
+}
+
+/**
+ * The calibration table as a chart: for each x bin of held-out rows, the
+ * median actual value (dot) and the median prediction (square), each drawn
+ * as a short line across the bin's x range, over the fitted curve and the
+ * shaded valid x range. Where dots leave the squares, the model is biased
+ * there; a few wild prices cannot move a median.
+ */
+export function calibrationChart(bins: readonly CalibrationPoint[], options: CalibrationChartOptions): string {
+  const height = 320;
+  const margin = { top: 30, right: 16, bottom: 44, left: 60 };
+  const plotW = WIDTH - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const lows = [options.xMin, ...bins.map((b) => b.x_from)];
+  const highs = [options.xMax, ...bins.map((b) => b.x_to)];
+  const lo = Math.min(0, ...lows);
+  const xScale = niceScale(Math.max(...highs) - lo, 6);
+  const xAt = (v: number) => margin.left + ((v - lo) / xScale.max) * plotW;
+  const samples = Array.from({ length: 61 }, (_, i) => lo + (i / 60) * xScale.max);
+  const curveValues = samples.map((v) => options.curve(v));
+  const yScale = niceScale(Math.max(0, ...bins.flatMap((b) => [b.median_actual, b.median_predicted]), ...curveValues.filter(Number.isFinite)));
+  // Values below 0 sit on the axis rather than leave the plot.
+  const yAt = (v: number) => margin.top + plotH - (Math.max(0, Math.min(v, yScale.max)) / yScale.max) * plotH;
+  const n = (v: number) => Number(v.toFixed(2));
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg class="chart" id="calibration-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="calibration-chart-title calibration-chart-desc" data-chart="calibration" data-count="${bins.length}">`,
+    `<title id="calibration-chart-title">${escapeXml(options.title)}</title>`,
+    `<desc id="calibration-chart-desc">Median actual and median predicted ${escapeXml(options.yLabel)} in ${bins.length} bins of held-out rows by ${escapeXml(options.xLabel)}, over the fitted curve; the valid range ${n(options.xMin)} to ${n(options.xMax)} is shaded.</desc>`,
+  );
+  parts.push(
+    `<rect class="valid-range" x="${fmt(xAt(options.xMin))}" y="${margin.top}" width="${fmt(Math.max(1, xAt(options.xMax) - xAt(options.xMin)))}" height="${plotH}" data-x-min="${options.xMin}" data-x-max="${options.xMax}"><title>${escapeXml(`valid range: ${n(options.xMin)} to ${n(options.xMax)} ${options.xLabel}`)}</title></rect>`,
+  );
+  parts.push('<g class="grid">');
+  for (let v = 0; v <= yScale.max + 1e-9; v += yScale.step) parts.push(`<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${fmt(yAt(v))}" y2="${fmt(yAt(v))}"/>`);
+  parts.push('</g><g class="axis y">');
+  for (let v = 0; v <= yScale.max + 1e-9; v += yScale.step) parts.push(`<text x="${margin.left - 6}" y="${fmt(yAt(v) + 4)}" text-anchor="end">${shortNumber(v)}</text>`);
+  parts.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotH}"/>`);
+  parts.push(`<text x="12" y="${fmt(margin.top + plotH / 2)}" text-anchor="middle" transform="rotate(-90 12 ${fmt(margin.top + plotH / 2)})">${escapeXml(options.yLabel)}</text>`);
+  parts.push('</g><g class="axis x">');
+  for (let v = 0; v <= xScale.max + 1e-9; v += xScale.step) parts.push(`<text x="${fmt(xAt(lo + v))}" y="${margin.top + plotH + 16}" text-anchor="middle">${shortNumber(lo + v)}</text>`);
+  parts.push(`<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${margin.top + plotH}" y2="${margin.top + plotH}"/>`);
+  parts.push(`<text x="${fmt(margin.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
+  parts.push('</g>');
+  const points = samples.map((v, i) => `${fmt(xAt(v))},${fmt(yAt(curveValues[i] as number))}`).join(' ');
+  parts.push(`<polyline class="curve" points="${points}"><title>fitted curve</title></polyline>`);
+  parts.push('<g class="bins">');
+  bins.forEach((b, i) => {
+    const x1 = xAt(b.x_from);
+    const x2 = xAt(b.x_to);
+    const cx = (x1 + x2) / 2;
+    const ya = yAt(b.median_actual);
+    const yp = yAt(b.median_predicted);
+    const label = `${options.xLabel} ${n(b.x_from)} to ${n(b.x_to)}, ${b.n} held-out rows: median actual ${n(b.median_actual)}, median predicted ${n(b.median_predicted)}`;
+    parts.push(
+      `<g class="bin" data-bin="${i}" data-x-from="${b.x_from}" data-x-to="${b.x_to}" data-n="${b.n}" data-median-actual="${b.median_actual}" data-median-predicted="${b.median_predicted}"><title>${escapeXml(label)}</title>`,
+      `<line class="span predicted" x1="${fmt(x1)}" x2="${fmt(x2)}" y1="${fmt(yp)}" y2="${fmt(yp)}"/>`,
+      `<rect class="point predicted" x="${fmt(cx - 4)}" y="${fmt(yp - 4)}" width="8" height="8" data-series="predicted"/>`,
+      `<line class="span actual" x1="${fmt(x1)}" x2="${fmt(x2)}" y1="${fmt(ya)}" y2="${fmt(ya)}"/>`,
+      `<circle class="point actual" cx="${fmt(cx)}" cy="${fmt(ya)}" r="4.5" data-series="actual"/>`,
+      '</g>',
+    );
+  });
+  parts.push('</g>');
+  const lx = margin.left;
+  parts.push(
+    '<g class="legend">',
+    `<circle class="point actual" cx="${lx + 5}" cy="12" r="4.5"/><text x="${lx + 14}" y="16">median actual</text>`,
+    `<rect class="point predicted" x="${lx + 111}" y="8" width="8" height="8"/><text x="${lx + 124}" y="16">median predicted</text>`,
+    `<line class="curve" x1="${lx + 236}" x2="${lx + 256}" y1="12" y2="12"/><text x="${lx + 262}" y="16">fitted curve</text>`,
+    `<rect class="valid-range" x="${lx + 346}" y="6" width="14" height="12"/><text x="${lx + 366}" y="16">valid range</text>`,
+    '</g>',
+  );
+  parts.push('</svg>');
+  return parts.join('');
+}

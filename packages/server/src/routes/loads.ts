@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loadHistory, LOAD_HISTORY_DEFAULT_LIMIT, LOAD_HISTORY_MAX_LIMIT, type LoadRunRecord } from 'loader';
 import { ServerError, ServerErrorCode } from '../errors';
-import { formatNumber } from '../lib/format';
 import { loadsJsonSchema, loadsPageSchema, type LoadsBody } from '../schemas/loads';
 
 /** The loader's audit table; a database nobody has loaded into yet lacks it. */
@@ -27,7 +26,8 @@ export function parseLimit(text: string | undefined): number {
   return n;
 }
 
-const cell = (n: number | null): string => (n === null ? '' : formatNumber(n));
+// Counts are whole numbers and shown exactly (formatNumber keeps 6 significant digits).
+const cell = (n: number | null): string => (n === null ? '' : String(n));
 
 /**
  * The load history, page and JSON. Both read at most `limit` rows (by the
@@ -75,7 +75,7 @@ const loadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         loaded: cell(run.rowsLoaded),
         replaced: cell(run.rowsReplaced),
         rejected: cell(run.rowsRejected),
-        reasons: Object.entries(run.rejectedByReason ?? {}).map(([reason, n]) => ({ reason, n: formatNumber(n) })),
+        reasons: Object.entries(run.rejectedByReason ?? {}).map(([reason, n]) => ({ reason, n: String(n) })),
       }));
       return reply.viewAsync('loads.eta', { title: 'Load history', loads, limit });
     },

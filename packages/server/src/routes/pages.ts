@@ -5,6 +5,7 @@ import { formatBytes, formatNumber, formatReadable } from '../lib/format';
 import { modelCard } from '../lib/model-card';
 import { predictText } from '../lib/predict-value';
 import { batchFormSchema, homeSchema, singleFormSchema, singlePostSchema } from '../schemas/pages';
+import { modelJsonSchema } from '../schemas/model';
 
 /** HTML pages that work with JavaScript off: plain links and form posts. */
 const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,6 +16,13 @@ const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: homeSchema,
     config: pageConfig,
     handler: async (_request, reply) => reply.viewAsync('home.eta', { title: `${card.name} ${card.version}`, card }),
+  });
+
+  // The card's numbers come from this file: anyone can check them, or load it elsewhere.
+  app.get('/model.json', {
+    schema: modelJsonSchema,
+    handler: async (_request, reply) =>
+      reply.header('content-disposition', `inline; filename="${`${app.model.name}-${app.model.version}`.replace(/[^\w.-]/g, '_')}.json"`).send(app.model),
   });
 
   app.get('/single_prediction', {
