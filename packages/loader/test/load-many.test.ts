@@ -24,13 +24,29 @@ describe.each(ENGINES)('realxdeal-loader start with several files on %s', (engin
     await tdb.drop();
   });
 
-  async function state(): Promise<{ postings: Array<{ uuid: string; price: number; status: string }>; runs: Array<Record<string, unknown>> }> {
+  async function state(): Promise<{
+    postings: Array<{ uuid: string; price: number; status: string }>;
+    runs: Array<Record<string, unknown>>;
+  }> {
     const db = await tdb.open();
     try {
-      const postings = (await db.knex('postings').select('uuid', 'price', 'status').orderBy('uuid')).map((r) => ({ ...r, price: Number(r.price) }));
-      const runs = (await db.knex('load_runs').select('file_name', 'outcome', 'rows_read', 'rows_loaded', 'rows_replaced', 'rows_rejected').orderBy('id')).map(
-        (r) => ({ ...r, file_name: path.basename(String(r.file_name)), rows_read: Number(r.rows_read), rows_loaded: Number(r.rows_loaded), rows_replaced: Number(r.rows_replaced), rows_rejected: Number(r.rows_rejected) }),
-      );
+      const postings = (await db.knex('postings').select('uuid', 'price', 'status').orderBy('uuid')).map((r) => ({
+        ...r,
+        price: Number(r.price),
+      }));
+      const runs = (
+        await db
+          .knex('load_runs')
+          .select('file_name', 'outcome', 'rows_read', 'rows_loaded', 'rows_replaced', 'rows_rejected')
+          .orderBy('id')
+      ).map((r) => ({
+        ...r,
+        file_name: path.basename(String(r.file_name)),
+        rows_read: Number(r.rows_read),
+        rows_loaded: Number(r.rows_loaded),
+        rows_replaced: Number(r.rows_replaced),
+        rows_rejected: Number(r.rows_rejected),
+      }));
       return { postings, runs };
     } finally {
       await db.close();
@@ -66,7 +82,10 @@ describe.each(ENGINES)('realxdeal-loader start with several files on %s', (engin
     // Question 2 over both files: APARTMENT_RENT has U3 online (U1 went offline), HOUSE_BUY has U2.
     expect(fs.readFileSync(path.join(tdb.dir, ANSWER_FILES.q2), 'utf8')).toBe('category,online_postings\nAPARTMENT_RENT,1\nHOUSE_BUY,1\n');
     const summary = JSON.parse(fs.readFileSync(path.join(tdb.dir, 'summary.json'), 'utf8')) as Array<{ rowsRead: number; source: string }>;
-    expect(summary.map((s) => [path.basename(s.source), s.rowsRead])).toEqual([['jan.csv', 2], ['feb.csv', 3]]);
+    expect(summary.map((s) => [path.basename(s.source), s.rowsRead])).toEqual([
+      ['jan.csv', 2],
+      ['feb.csv', 3],
+    ]);
   });
 
   it('loads a folder: its *.csv in name order, not reject or answer files; a refused file is reported, the others load, exit 1', async () => {

@@ -1,11 +1,4 @@
-import {
-  calibrationTable,
-  medianAbsoluteError,
-  shareWithin,
-  trainModel,
-  validateModel,
-  type ModelArtifact,
-} from '@realxdeal/model';
+import { calibrationTable, medianAbsoluteError, shareWithin, trainModel, validateModel, type ModelArtifact } from '@realxdeal/model';
 
 describe('calibrationTable', () => {
   it('bins the held-out rows by x into equal counts, with the median actual and predicted of each (hand-computed)', () => {
@@ -37,7 +30,9 @@ describe('calibrationTable', () => {
   });
 
   it('makes one bin per row when there are fewer rows than bins', () => {
-    expect(calibrationTable([3, 1, 2], [30, 10, 20], [31, 11, 21]).map((b) => [b.x_from, b.n, b.median_actual, b.median_predicted])).toEqual([
+    expect(
+      calibrationTable([3, 1, 2], [30, 10, 20], [31, 11, 21]).map((b) => [b.x_from, b.n, b.median_actual, b.median_predicted]),
+    ).toEqual([
       [1, 1, 10, 11],
       [2, 1, 20, 21],
       [3, 1, 30, 31],
@@ -58,7 +53,11 @@ describe('robust metrics', () => {
 describe('trainModel records the robust metrics and the calibration table', () => {
   const XS = Array.from({ length: 100 }, (_, i) => i);
   const EXACT = XS.map((x) => 3 + 2 * x);
-  const model = trainModel(XS, EXACT, { name: 'line', source: { description: 'synthetic', sha256: null }, trainedAt: new Date('2024-03-01T00:00:00Z') });
+  const model = trainModel(XS, EXACT, {
+    name: 'line',
+    source: { description: 'synthetic', sha256: null },
+    trainedAt: new Date('2024-03-01T00:00:00Z'),
+  });
 
   it('on an exact line: no error, every row within 25 %, ten bins of two whose medians sit on the line', () => {
     const t = model.training;
@@ -90,8 +89,20 @@ describe('validateModel and the new fields', () => {
       kind: 'polynomial',
       coefficients: [1, 2],
       training: {
-        n: 10, n_train: 8, n_test: 2, degree: 1, robust: false, r2: 0.5, rmse: 1, mae: 1, x_min: 0, x_max: 1,
-        trained_at: '2021-03-01T00:00:00Z', seed: 1, holdout: 0.2, source: { description: '', sha256: null },
+        n: 10,
+        n_train: 8,
+        n_test: 2,
+        degree: 1,
+        robust: false,
+        r2: 0.5,
+        rmse: 1,
+        mae: 1,
+        x_min: 0,
+        x_max: 1,
+        trained_at: '2021-03-01T00:00:00Z',
+        seed: 1,
+        holdout: 0.2,
+        source: { description: '', sha256: null },
       },
     };
     return { ...base, training: { ...base.training, ...training } };
@@ -106,8 +117,14 @@ describe('validateModel and the new fields', () => {
     [{ within_25_percent: 1.5 }, 'training.within_25_percent: must be a share in [0, 1], got 1.5'],
     [{ median_absolute_error: -1 }, 'training.median_absolute_error: must be >= 0, got -1'],
     [{ calibration: {} }, 'training.calibration: must be an array of bins'],
-    [{ calibration: [{ x_from: 2, x_to: 1, n: 1, median_actual: 1, median_predicted: 1 }] }, 'training.calibration[0].x_from: (2) is greater than x_to (1)'],
-    [{ calibration: [{ x_from: 1, x_to: 2, n: 0, median_actual: 1, median_predicted: 1 }] }, 'training.calibration[0].n: must be an integer >= 1, got 0'],
+    [
+      { calibration: [{ x_from: 2, x_to: 1, n: 1, median_actual: 1, median_predicted: 1 }] },
+      'training.calibration[0].x_from: (2) is greater than x_to (1)',
+    ],
+    [
+      { calibration: [{ x_from: 1, x_to: 2, n: 0, median_actual: 1, median_predicted: 1 }] },
+      'training.calibration[0].n: must be an integer >= 1, got 0',
+    ],
   ])('refuses %j', (training, message) => {
     expect(() => validateModel(artifact(training))).toThrow(message);
   });

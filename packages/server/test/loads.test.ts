@@ -8,7 +8,8 @@ import { ENGINES, createTestDatabase, type TestDatabase } from '../../loader/tes
 import { buildTestApp, mainOf } from './helpers';
 
 const HEADER = 'uuid,category,zip_code,price,area,created_at,status';
-const row = (n: number, price: string): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')},APARTMENT_RENT,,${price},50,2021-02-01 10:00:00,ONLINE`;
+const row = (n: number, price: string): string =>
+  `00000000-0000-4000-8000-${String(n).padStart(12, '0')},APARTMENT_RENT,,${price},50,2021-02-01 10:00:00,ONLINE`;
 
 /** UTC 'YYYY-MM-DD HH:MM:SS', `minutesAgo` before now. */
 const ago = (minutesAgo: number): string => new Date(Date.now() - minutesAgo * 60_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -31,17 +32,35 @@ describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
     await migrate(database);
     // Two real loads: January clean, February with one repeated uuid and two bad prices.
     fs.writeFileSync(path.join(tdb.dir, 'january.csv'), `${HEADER}\n${row(1, '500')}\n${row(2, '600')}\n`);
-    fs.writeFileSync(path.join(tdb.dir, 'february.csv'), `${HEADER}\n${row(1, '550')}\n${row(3, 'x')}\n${row(4, '-1')}\n${row(5, '700')}\n`);
+    fs.writeFileSync(
+      path.join(tdb.dir, 'february.csv'),
+      `${HEADER}\n${row(1, '550')}\n${row(3, 'x')}\n${row(4, '-1')}\n${row(5, '700')}\n`,
+    );
     await loadCsv(database, path.join(tdb.dir, 'january.csv'), { rejectFile: null });
     await loadCsv(database, path.join(tdb.dir, 'february.csv'), { rejectFile: null });
     // Runs the loader did not finish, as they look in the table.
     gone = deadPid();
     const base = { file_bytes: 10, pid: 1, hostname: 'elsewhere' };
     await database.knex('load_runs').insert([
-      { ...base, file_name: '/data/killed-here.csv', started_at: ago(3), heartbeat_at: ago(3), outcome: 'running', pid: gone, hostname: os.hostname() },
+      {
+        ...base,
+        file_name: '/data/killed-here.csv',
+        started_at: ago(3),
+        heartbeat_at: ago(3),
+        outcome: 'running',
+        pid: gone,
+        hostname: os.hostname(),
+      },
       { ...base, file_name: '/data/silent-elsewhere.csv', started_at: ago(40), heartbeat_at: ago(20), outcome: 'running' },
       { ...base, file_name: '/data/busy-elsewhere.csv', started_at: ago(40), heartbeat_at: ago(1), outcome: 'running' },
-      { ...base, file_name: '/data/broken.csv', started_at: ago(2), finished_at: ago(1), outcome: 'failed', error: 'the database write failed: disk full' },
+      {
+        ...base,
+        file_name: '/data/broken.csv',
+        started_at: ago(2),
+        finished_at: ago(1),
+        outcome: 'failed',
+        error: 'the database write failed: disk full',
+      },
     ]);
     app = await buildTestApp({ database });
   });
@@ -64,7 +83,13 @@ describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
       ['february.csv', 'finished', null],
       ['january.csv', 'finished', null],
     ]);
-    expect(body.loads[4]).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsReplaced: 1, rowsRejected: 2, rejectedByReason: { bad_price: 2 } });
+    expect(body.loads[4]).toMatchObject({
+      rowsRead: 4,
+      rowsLoaded: 2,
+      rowsReplaced: 1,
+      rowsRejected: 2,
+      rejectedByReason: { bad_price: 2 },
+    });
     expect(body.loads[5]).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsReplaced: 0, rowsRejected: 0, rejectedByReason: {} });
     expect(body.loads[5]!.startedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     expect(body.loads[5]!.seconds).toEqual(expect.any(Number));
@@ -90,7 +115,10 @@ describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
     const res = await app.inject({ method: 'GET', url: '/loads' });
     expect(res.statusCode).toBe(200);
     const main = mainOf(res.body);
-    const rows = [...main.matchAll(/<tr class="outcome-(\w+)" data-id="\d+">\s*<td title="([^"]+)">/g)].map((m) => [m[1], path.basename(m[2]!)]);
+    const rows = [...main.matchAll(/<tr class="outcome-(\w+)" data-id="\d+">\s*<td title="([^"]+)">/g)].map((m) => [
+      m[1],
+      path.basename(m[2]!),
+    ]);
     expect(rows).toEqual([
       ['failed', 'broken.csv'],
       ['running', 'busy-elsewhere.csv'],
@@ -148,7 +176,18 @@ describe('GET /loads without loads', () => {
       expect(json.parameters).toEqual([expect.objectContaining({ name: 'limit', in: 'query' })]);
       expect(Object.keys(json.responses)).toEqual(['200', '400', '503']);
       expect(Object.keys(json.responses['200'].content['application/json'].schema.properties.loads.items.properties)).toEqual(
-        expect.arrayContaining(['file', 'startedAt', 'seconds', 'outcome', 'message', 'rowsRead', 'rowsLoaded', 'rowsReplaced', 'rowsRejected', 'rejectedByReason']),
+        expect.arrayContaining([
+          'file',
+          'startedAt',
+          'seconds',
+          'outcome',
+          'message',
+          'rowsRead',
+          'rowsLoaded',
+          'rowsReplaced',
+          'rowsRejected',
+          'rejectedByReason',
+        ]),
       );
       expect(Object.keys(doc.paths['/loads'].get.responses)).toEqual(['200', '400', '503']);
     } finally {

@@ -77,16 +77,22 @@ describe('the model card', () => {
     expect(chart).toBeLessThan(plain);
     expect(main).toMatch(/median absolute error<\/th><td class="num">3.5<\/td><td>EUR: half the 20 held-out rows are off by less/);
     expect(main).toMatch(/within ±25 %<\/th><td class="num">85 %<\/td>/);
-    expect(main).toMatch(/<p id="r2-note">R² and RMSE weigh every held-out row by its squared error, .*cents.*not moved by such rows\.<\/p>/);
-    const bins = [...main.matchAll(/data-bin="(\d+)" data-x-from="([^"]+)" data-x-to="([^"]+)" data-n="(\d+)" data-median-actual="([^"]+)" data-median-predicted="([^"]+)"/g)].map(
-      (m) => m.slice(1).map(Number),
+    expect(main).toMatch(
+      /<p id="r2-note">R² and RMSE weigh every held-out row by its squared error, .*cents.*not moved by such rows\.<\/p>/,
     );
+    const bins = [
+      ...main.matchAll(
+        /data-bin="(\d+)" data-x-from="([^"]+)" data-x-to="([^"]+)" data-n="(\d+)" data-median-actual="([^"]+)" data-median-predicted="([^"]+)"/g,
+      ),
+    ].map((m) => m.slice(1).map(Number));
     expect(bins).toEqual([
       [0, 0, 4.5, 10, 12, 10.5],
       [1, 5, 10, 10, 60, 64],
     ]);
     expect(main).toContain('data-x-min="0" data-x-max="10"');
-    expect(main).toMatch(/<td class="num">5<\/td><td class="num">10<\/td><td class="num">10<\/td><td class="num">60<\/td><td class="num">64<\/td>/);
+    expect(main).toMatch(
+      /<td class="num">5<\/td><td class="num">10<\/td><td class="num">10<\/td><td class="num">60<\/td><td class="num">64<\/td>/,
+    );
   });
 
   it('says the new figures are missing for an artifact trained before them, and still shows the rest', async () => {
@@ -94,7 +100,11 @@ describe('the model card', () => {
     const res = await app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     const main = mainOf(res.body);
-    expect(main.match(/<tr class="missing"><th scope="row">[^<]+<\/th><td class="num">—<\/td><td>not recorded: this artifact was trained before this figure existed/g)).toHaveLength(2);
+    expect(
+      main.match(
+        /<tr class="missing"><th scope="row">[^<]+<\/th><td class="num">—<\/td><td>not recorded: this artifact was trained before this figure existed/g,
+      ),
+    ).toHaveLength(2);
     expect(main).toContain('id="no-calibration"');
     expect(main).not.toContain('id="calibration-chart"');
     expect(main).toContain('<td class="num">0.8123</td>');

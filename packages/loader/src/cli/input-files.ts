@@ -21,14 +21,16 @@ const ANSWER_NAMES = new Set(Object.values(ANSWER_FILES));
  * files. Subfolders are not entered.
  */
 export function csvFilesIn(folder: string): string[] {
-  return fs
-    .readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.csv'))
-    .map((e) => e.name)
-    .filter((name) => !name.toLowerCase().endsWith('.rejects.csv') && !ANSWER_NAMES.has(name))
-    // Code-unit order, not the locale's: the same on every machine.
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => path.join(folder, name));
+  return (
+    fs
+      .readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.csv'))
+      .map((e) => e.name)
+      .filter((name) => !name.toLowerCase().endsWith('.rejects.csv') && !ANSWER_NAMES.has(name))
+      // Code-unit order, not the locale's: the same on every machine.
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((name) => path.join(folder, name))
+  );
 }
 
 /** Turns `start`'s arguments into the files to load, in order. */

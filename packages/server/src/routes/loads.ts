@@ -21,7 +21,10 @@ export function parseLimit(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return LOAD_HISTORY_DEFAULT_LIMIT;
   const n = Number(text.trim());
   if (!/^\d+$/.test(text.trim()) || n < 1 || n > LOAD_HISTORY_MAX_LIMIT) {
-    throw new ServerError(ServerErrorCode.VALIDATION, `limit must be a whole number from 1 to ${LOAD_HISTORY_MAX_LIMIT}, got ${text.slice(0, 20)}`);
+    throw new ServerError(
+      ServerErrorCode.VALIDATION,
+      `limit must be a whole number from 1 to ${LOAD_HISTORY_MAX_LIMIT}, got ${text.slice(0, 20)}`,
+    );
   }
   return n;
 }

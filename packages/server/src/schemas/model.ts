@@ -22,7 +22,9 @@ export const ModelArtifactSchema = Type.Object(
       rmse: Finite,
       mae: Finite,
       median_absolute_error: Type.Optional(Type.Number({ description: 'Held-out rows; absent in older artifacts' })),
-      within_25_percent: Type.Optional(Type.Number({ description: 'Share of held-out rows within ±25 % of their prediction; absent in older artifacts' })),
+      within_25_percent: Type.Optional(
+        Type.Number({ description: 'Share of held-out rows within ±25 % of their prediction; absent in older artifacts' }),
+      ),
       x_min: Finite,
       x_max: Finite,
       trained_at: Type.String(),
@@ -34,10 +36,9 @@ export const ModelArtifactSchema = Type.Object(
         filter: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]))),
       }),
       calibration: Type.Optional(
-        Type.Array(
-          Type.Object({ x_from: Finite, x_to: Finite, n: Type.Integer(), median_actual: Finite, median_predicted: Finite }),
-          { description: 'Held-out rows in ten equal-count bins of x; absent in older artifacts' },
-        ),
+        Type.Array(Type.Object({ x_from: Finite, x_to: Finite, n: Type.Integer(), median_actual: Finite, median_predicted: Finite }), {
+          description: 'Held-out rows in ten equal-count bins of x; absent in older artifacts',
+        }),
       ),
     }),
   },
