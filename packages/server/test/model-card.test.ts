@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { DEFAULT_MODEL_PATH, loadModel, type ModelArtifact } from '@realxdeal/model';
+import type { ModelArtifact } from '@realxdeal/model';
+import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 import type { FastifyInstance } from 'fastify';
 import { calibrationChart } from '../src/lib/svg-charts';
 import { buildTestApp, mainOf, testModel } from './helpers';
