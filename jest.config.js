@@ -41,6 +41,7 @@ module.exports = {
     '^@realxdeal/model/(\\w[\\w-]*)$': '<rootDir>/packages/model/src/$1.ts',
     '^(analysis|loader|server)/(\\w[\\w-]*)$': '<rootDir>/packages/$1/src/$2.ts',
     '^tools$': '<rootDir>/tools/src/index.ts',
+    '^tools/testing$': '<rootDir>/tools/src/testing/index.ts',
   },
   // Database suites create their own schemas; running files in parallel on a
   // 2-core machine only adds contention, so keep it modest.

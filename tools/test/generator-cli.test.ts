@@ -1,22 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
-import { LoaderError, type CliIo } from 'loader';
+import { LoaderError } from 'loader';
 import { generateArgs, main } from '../src/generator/generate-cli';
 import { generatePostingsText } from '../src/generator/generate-postings';
-
-/** A CliIo whose output is collected. */
-function collectingIo(env: NodeJS.ProcessEnv = {}): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdout, stderr, env, isTTY: false, out: () => out, err: () => err };
-}
+import { fakeIo as collectingIo } from '../src/testing/fake-io';
 
 describe('generate-cli arguments', () => {
   it('reads rows, seed, month, clean and out', () => {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../src/cli';
 import { buildLoader, LOADER_CLI } from './robustness/loader-process';
-import { fakeIo } from './helpers/fake-io';
+import { fakeIo } from 'tools/testing';
 
 const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 

@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 import { runLoadCommand } from '../src/cli/load-command';
 import { runTrainCommand } from '../src/cli/train-command';
-import { createTestDatabase } from './helpers/engines';
-import { fakeIo } from './helpers/fake-io';
+import { createTestDatabase, fakeIo } from 'tools/testing';
 
 const SAMPLE = path.join(__dirname, '..', '..', '..', 'data', 'postings_february.csv');
 

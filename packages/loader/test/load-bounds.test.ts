@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { loadCsv, type Database } from 'loader';
-import { ENGINES, createTestDatabase, type TestDatabase } from './helpers/engines';
+import { ENGINES, createTestDatabase, type TestDatabase } from 'tools/testing';
 
 /**
  * The loader's bounds (shared/spec/postings.md, "Bad rows"): the

@@ -4,8 +4,7 @@ import { runLoadCommand } from '../src/cli/load-command';
 import { runTrainCommand } from '../src/cli/train-command';
 import { predict } from '@realxdeal/model';
 import { loadModel } from '@realxdeal/model/node';
-import { ENGINES, createTestDatabase } from './helpers/engines';
-import { fakeIo } from './helpers/fake-io';
+import { ENGINES, createTestDatabase, fakeIo } from 'tools/testing';
 import EVERY_REASON from './__fixtures__/every-reason.expected.json';
 
 const FIXTURE = path.join(__dirname, '__fixtures__', 'every-reason.csv');

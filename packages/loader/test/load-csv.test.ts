@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { loadCsv, LoaderError, Database } from 'loader';
-import { ENGINES, createTestDatabase, TestDatabase } from './helpers/engines';
+import { ENGINES, createTestDatabase, TestDatabase } from 'tools/testing';
 import EVERY_REASON from './__fixtures__/every-reason.expected.json';
 
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCsv } from 'loader';
 import { postingsStream, writePostingsFile, type GenerationManifest } from 'tools';
-import { ENGINES, createTestDatabase } from './helpers/engines';
+import { ENGINES, createTestDatabase } from 'tools/testing';
 
 /**
  * The generator writes every bad value on purpose, so its manifest knows the

@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ANSWER_FILES } from 'analysis';
 import { runLoadCommand } from '../src/cli/load-command';
-import { ENGINES, createTestDatabase, type TestDatabase } from './helpers/engines';
-import { fakeIo } from './helpers/fake-io';
+import { ENGINES, createTestDatabase, type TestDatabase, fakeIo } from 'tools/testing';
 
 const HEADER = 'uuid,category,zip_code,price,area,created_at,status';
 const U1 = '00000000-0000-4000-8000-000000000001';

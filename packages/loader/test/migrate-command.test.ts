@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runMigrateCommand } from '../src/cli/migrate-command';
 import { openDatabase } from 'loader';
-import { ENGINES, createTestDatabase } from './helpers/engines';
-import { fakeIo } from './helpers/fake-io';
+import { ENGINES, createTestDatabase, fakeIo } from 'tools/testing';
 
 describe.each(ENGINES)('realxdeal-loader migrate on %s', (engine) => {
   it('creates the schema and says so; a second run changes nothing', async () => {

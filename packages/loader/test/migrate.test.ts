@@ -1,5 +1,5 @@
 import { migrate, migrateDown } from 'loader';
-import { ENGINES, createTestDatabase } from './helpers/engines';
+import { ENGINES, createTestDatabase } from 'tools/testing';
 
 describe.each(ENGINES)('migrations on %s', (engine) => {
   it('creates postings and load_runs, is idempotent, and rolls back to nothing', async () => {

@@ -1,7 +1,7 @@
 import { migrate, type Database, LoaderError } from 'loader';
 import { SqliteWriter } from '../src/ingest/sqlite-writer';
 import type { PostingValue } from '../src/ingest/validate-posting';
-import { createTestDatabase, type TestDatabase } from './helpers/engines';
+import { createTestDatabase, type TestDatabase } from 'tools/testing';
 
 /**
  * SqliteWriter hands batches to a worker thread that owns its own SQLite

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { loadCsv, migrate, openDatabase, type Database } from 'loader';
-import { ENGINES, createTestDatabase, type TestDatabase } from '../../loader/test/helpers/engines';
+import { ENGINES, createTestDatabase, type TestDatabase } from 'tools/testing';
 import { buildTestApp, mainOf } from './helpers';
 
 const HEADER = 'uuid,category,zip_code,price,area,created_at,status';

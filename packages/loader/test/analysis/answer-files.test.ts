@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ANSWER_FILES, answerAll, answerCsv, runAll, type AnswerFileKey } from 'analysis';
-import { ENGINES } from '../helpers/engines';
+import { ENGINES } from 'tools/testing';
 import { EMPTY_CSV, MARKET_CSV, MARKET_POSTINGS } from './__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from './seeded-database';
 

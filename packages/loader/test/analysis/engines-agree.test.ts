@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runAll, ANSWER_FILES, AnswerFileKey } from 'analysis';
 import { loadCsv } from 'loader';
-import { MYSQL_URL, createTestDatabase } from '../helpers/engines';
+import { MYSQL_URL, createTestDatabase } from 'tools/testing';
 
 const SAMPLE = path.join(__dirname, '..', '..', '..', '..', 'data', 'postings_february.csv');
 

@@ -1,6 +1,6 @@
 import { createPrng } from '@realxdeal/model';
 import { avgPricePerM2, type CategoryPrice } from 'analysis';
-import { ENGINES } from '../helpers/engines';
+import { ENGINES } from 'tools/testing';
 import type { FixturePosting } from './__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from './seeded-database';
 

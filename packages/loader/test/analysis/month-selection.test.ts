@@ -1,5 +1,5 @@
 import { answerAll, firstLastDay, isAnalysisError, resolveMonth, weekdayPattern } from 'analysis';
-import { ENGINES } from '../helpers/engines';
+import { ENGINES } from 'tools/testing';
 import { MARKET_POSTINGS, type FixturePosting } from './__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from './seeded-database';
 

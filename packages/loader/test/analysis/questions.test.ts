@@ -10,7 +10,7 @@ import {
   weekdayPattern,
   type CategoryPrice,
 } from 'analysis';
-import { ENGINES } from '../helpers/engines';
+import { ENGINES } from 'tools/testing';
 import {
   MARKET_MONTH,
   MARKET_POSTINGS,

@@ -1,5 +1,5 @@
 import { migrate, type Database } from 'loader';
-import { createTestDatabase, type EngineName, type TestDatabase } from '../helpers/engines';
+import { createTestDatabase, type EngineName, type TestDatabase } from 'tools/testing';
 import type { FixturePosting } from './__fixtures__/market-fixture';
 
 export interface SeededDatabase {

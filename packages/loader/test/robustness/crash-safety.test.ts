@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CsvRecordSplitter, loadHistory, type Database } from 'loader';
 import { writePostingsFile, type GenerationManifest } from 'tools';
-import { ENGINES, createTestDatabase, type TestDatabase } from '../helpers/engines';
+import { ENGINES, createTestDatabase, type TestDatabase } from 'tools/testing';
 import { buildLoader, startLoader, type Finished, type LoaderProcess } from './loader-process';
 import { countPostings, postingsChecksum } from './table-checksum';
 

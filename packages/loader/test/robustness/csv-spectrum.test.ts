@@ -1,5 +1,5 @@
 import { CsvRecordSplitter, type CsvSplitOptions } from 'loader';
-import { lineEndings, spectrumCases } from './spectrum';
+import { lineEndings, spectrumCases } from 'tools/testing';
 
 /**
  * The loader's parsing layer (CsvRecordSplitter, what loadCsv feeds) against the

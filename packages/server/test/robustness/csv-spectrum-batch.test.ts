@@ -4,7 +4,7 @@ import { collect, testModel } from '../helpers';
 import { parseCsv } from './rfc4180';
 // The csv-spectrum case reader is the loader's test helper; the server depends on
 // the loader, so sharing it follows the one-way dependency.
-import { lineEndings, spectrumCases } from '../../../loader/test/robustness/spectrum';
+import { lineEndings, spectrumCases } from 'tools/testing';
 
 /**
  * The batch endpoint's parsing layer (BatchPredictStream) against the

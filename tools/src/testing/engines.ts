@@ -15,10 +15,9 @@ export const MYSQL_URL = process.env.MYSQL_URL?.trim() || undefined;
 
 export const ENGINES: EngineName[] = MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite'];
 
-let warned = false;
-if (!MYSQL_URL && !warned) {
-  warned = true;
-  // Printed, not silent: a run without MySQL must say what it did not test.
+// Printed, not silent: a run without MySQL must say what it did not test.
+// (Once per test file: each file loads this module once.)
+if (!MYSQL_URL) {
   console.warn('MYSQL_URL is not set: the MySQL/MariaDB variants of the database tests are skipped.');
 }
 

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/cli-io';
+import type { CliIo } from 'loader';
 
 /** A CliIo whose output is collected, for running commands in-process. */
 export function fakeIo(env: NodeJS.ProcessEnv = {}, isTTY = false): CliIo & { out(): string; err(): string } {
