@@ -3,9 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCsv, upsertSyntaxFor, LoaderError, type Database, type LoadSummary } from 'loader';
 import { writePostingsFile } from 'tools';
-import { ENGINES, createTestDatabase, TestDatabase } from './helpers/engines';
+import { ENGINES, createTestDatabase, fakeIo, type TestDatabase } from 'tools/testing';
 import { postingsChecksum } from './robustness/table-checksum';
-import { fakeIo } from './helpers/fake-io';
 import { runLoadCommand } from '../src/cli/load-command';
 
 const HEADER = 'uuid,category,zip_code,price,area,created_at,status';
