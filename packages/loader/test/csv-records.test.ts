@@ -54,7 +54,7 @@ describe('option trim', () => {
 });
 
 describe('option maxRecordBytes (the record-length limit)', () => {
-  it('defaults to the contract\'s 1 MiB', () => {
+  it("defaults to the contract's 1 MiB", () => {
     expect(DEFAULT_MAX_RECORD_BYTES).toBe(1048576);
   });
 
@@ -115,11 +115,16 @@ describe('option maxRecordBytes (the record-length limit)', () => {
 describe('bad encoding (positions passed with the text)', () => {
   it('reports a record holding a replaced byte, with its text, and reads the records around it', () => {
     const text = 'a,b\nx\uFFFDy,1\nz,2\n';
-    forEverySize(text, {}, [
-      [1, ['a', 'b'], 'a,b'],
-      [2, 'bad_encoding', 'x\uFFFDy,1'],
-      [3, ['z', '2'], 'z,2'],
-    ], [text.indexOf('\uFFFD')]);
+    forEverySize(
+      text,
+      {},
+      [
+        [1, ['a', 'b'], 'a,b'],
+        [2, 'bad_encoding', 'x\uFFFDy,1'],
+        [3, ['z', '2'], 'z,2'],
+      ],
+      [text.indexOf('\uFFFD')],
+    );
   });
 
   it('keeps a genuine U+FFFD, which is valid UTF-8', () => {
@@ -128,34 +133,54 @@ describe('bad encoding (positions passed with the text)', () => {
 
   it('reports the whole quoted record at its first line, wherever the bad byte is', () => {
     const text = 'a\n"p\nq\uFFFD",1\nz\n';
-    forEverySize(text, {}, [
-      [1, ['a'], 'a'],
-      [2, 'bad_encoding', '"p\nq\uFFFD",1'],
-      [4, ['z'], 'z'],
-    ], [text.indexOf('\uFFFD')]);
+    forEverySize(
+      text,
+      {},
+      [
+        [1, ['a'], 'a'],
+        [2, 'bad_encoding', '"p\nq\uFFFD",1'],
+        [4, ['z'], 'z'],
+      ],
+      [text.indexOf('\uFFFD')],
+    );
   });
 
   it('over the limit, judges the first line only: the lines after it are read again', () => {
     const badFirst = '"\uFFFDopen\nb\nc\n';
-    forEverySize(badFirst, { maxRecordBytes: 8 }, [
-      [1, 'bad_encoding', '"\uFFFDopen'],
-      [2, ['b'], 'b'],
-      [3, ['c'], 'c'],
-    ], [1]);
+    forEverySize(
+      badFirst,
+      { maxRecordBytes: 8 },
+      [
+        [1, 'bad_encoding', '"\uFFFDopen'],
+        [2, ['b'], 'b'],
+        [3, ['c'], 'c'],
+      ],
+      [1],
+    );
     const badLater = '"open\nb\uFFFD\nc\n';
-    forEverySize(badLater, { maxRecordBytes: 8 }, [
-      [1, 'over_limit', '"open'],
-      [2, 'bad_encoding', 'b\uFFFD'],
-      [3, ['c'], 'c'],
-    ], [badLater.indexOf('\uFFFD')]);
+    forEverySize(
+      badLater,
+      { maxRecordBytes: 8 },
+      [
+        [1, 'over_limit', '"open'],
+        [2, 'bad_encoding', 'b\uFFFD'],
+        [3, ['c'], 'c'],
+      ],
+      [badLater.indexOf('\uFFFD')],
+    );
   });
 
   it('positions count from the first character pushed, a BOM included', () => {
     const text = '\uFEFFh\nx\uFFFD\n';
-    forEverySize(text, {}, [
-      [1, ['h'], 'h'],
-      [2, 'bad_encoding', 'x\uFFFD'],
-    ], [text.indexOf('\uFFFD')]);
+    forEverySize(
+      text,
+      {},
+      [
+        [1, ['h'], 'h'],
+        [2, 'bad_encoding', 'x\uFFFD'],
+      ],
+      [text.indexOf('\uFFFD')],
+    );
   });
 });
 

@@ -64,8 +64,18 @@ describe.each(ENGINES)('loader bounds on %s', (engine) => {
     expect(fs.readFileSync(`${input}.rejects.csv`, 'utf8')).toBe(`line,reason,raw\n10,column_count,"${unclosed.replace(/"/g, '""')}"\n`);
     const [{ n }] = await db.knex('postings').count({ n: '*' });
     expect(Number(n)).toBe(299_999);
-    expect(await db.knex('postings').where({ uuid: uuid(9) }).first()).toBeUndefined();
-    expect(await db.knex('postings').where({ uuid: uuid(10) }).first()).toMatchObject({ category: 'HOUSE_BUY' });
+    expect(
+      await db
+        .knex('postings')
+        .where({ uuid: uuid(9) })
+        .first(),
+    ).toBeUndefined();
+    expect(
+      await db
+        .knex('postings')
+        .where({ uuid: uuid(10) })
+        .first(),
+    ).toMatchObject({ category: 'HOUSE_BUY' });
   });
 
   it('loads a record of exactly the limit and rejects one a byte longer, counting bytes without the line ending', async () => {
@@ -91,14 +101,21 @@ describe.each(ENGINES)('loader bounds on %s', (engine) => {
       Buffer.from(`\uFEFF${HEADER}\n`),
       Buffer.from(`${row(1, 'MAISON_À_VENDRE')}\n`), // valid: multi-byte characters
       Buffer.from(`${row(2, 'GENUINE_\uFFFD')}\n`), // valid: U+FFFD written as its UTF-8 bytes
-      Buffer.from(`${uuid(3)},HOUSE`), Buffer.from([0xff]), Buffer.from(`,01067,850,70.5,2021-02-01 10:00:00,ONLINE\n`),
+      Buffer.from(`${uuid(3)},HOUSE`),
+      Buffer.from([0xff]),
+      Buffer.from(`,01067,850,70.5,2021-02-01 10:00:00,ONLINE\n`),
       // Also a bad uuid, 6 fields and a bad price: bad_encoding still comes first.
-      Buffer.from('not-a-uuid,'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(',01067,-5,70.5\n'),
+      Buffer.from('not-a-uuid,'),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from(',01067,-5,70.5\n'),
       // An overlong encoding of "/" inside a quoted, two-line record: the whole record.
-      Buffer.from(`${uuid(5)},"TWO\nLINES`), Buffer.from([0xc0, 0xaf]), Buffer.from(`",01067,850,70.5,2021-02-01 10:00:00,ONLINE\n`),
+      Buffer.from(`${uuid(5)},"TWO\nLINES`),
+      Buffer.from([0xc0, 0xaf]),
+      Buffer.from(`",01067,850,70.5,2021-02-01 10:00:00,ONLINE\n`),
       Buffer.from(`${row(6)}\n`),
       // A character cut off by the end of the file.
-      Buffer.from(`${row(7)}`), Buffer.from([0xe2, 0x82]),
+      Buffer.from(`${row(7)}`),
+      Buffer.from([0xe2, 0x82]),
     ]);
     const expectedRejects =
       'line,reason,raw\n' +
@@ -125,9 +142,11 @@ describe.each(ENGINES)('loader bounds on %s', (engine) => {
     const db2 = await again.open();
     try {
       const rejectFile = path.join(again.dir, 'rejects.csv');
-      const stream = Readable.from((function* () {
-        for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
-      })());
+      const stream = Readable.from(
+        (function* () {
+          for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+        })(),
+      );
       const split = await loadCsv(db2, stream, { rejectFile, sourceName: 'split' });
       expect(split).toMatchObject({ rowsRead: 7, rowsLoaded: 3, rowsRejected: 4 });
       expect(fs.readFileSync(rejectFile, 'utf8')).toBe(expectedRejects);
@@ -140,7 +159,14 @@ describe.each(ENGINES)('loader bounds on %s', (engine) => {
 
   it('refuses a header that is not valid UTF-8, writing nothing', async () => {
     const input = path.join(tdb.dir, 'bad-header.csv');
-    fs.writeFileSync(input, Buffer.concat([Buffer.from('uuid,categ'), Buffer.from([0xff]), Buffer.from(`ory,zip_code,price,area,created_at,status\n${row(1)}\n`)]));
+    fs.writeFileSync(
+      input,
+      Buffer.concat([
+        Buffer.from('uuid,categ'),
+        Buffer.from([0xff]),
+        Buffer.from(`ory,zip_code,price,area,created_at,status\n${row(1)}\n`),
+      ]),
+    );
     await expect(loadCsv(db, input)).rejects.toMatchObject({
       code: 'LOADER_BAD_HEADER',
       message: expect.stringContaining('line 1) is not valid UTF-8'),

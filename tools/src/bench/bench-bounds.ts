@@ -27,7 +27,16 @@ const log = makeLog('bench-bounds');
 const run = promisify(execFile);
 
 async function loadInChild(url: string, input: string, rejects: string): Promise<LoadRunResult> {
-  const { stdout } = await run(process.execPath, [path.join(__dirname, 'load-runner.js'), 'ours', '--url', url, '--input', input, '--rejects', rejects]);
+  const { stdout } = await run(process.execPath, [
+    path.join(__dirname, 'load-runner.js'),
+    'ours',
+    '--url',
+    url,
+    '--input',
+    input,
+    '--rejects',
+    rejects,
+  ]);
   return JSON.parse(stdout.trim().split('\n').pop() as string) as LoadRunResult;
 }
 
@@ -66,7 +75,9 @@ async function main(): Promise<void> {
     const secs = (kind: keyof typeof files): number => median(results[kind].map((r) => r.seconds));
     const ratio = rss('unclosed') / rss('clean');
     const met = ratio <= RSS_RATIO_TARGET;
-    console.log(`Loader bounds on SQLite, ${rows.toLocaleString('en-US')} rows (${(fs.statSync(files.clean).size / 1048576).toFixed(1)} MB), median of ${runs} runs each`);
+    console.log(
+      `Loader bounds on SQLite, ${rows.toLocaleString('en-US')} rows (${(fs.statSync(files.clean).size / 1048576).toFixed(1)} MB), median of ${runs} runs each`,
+    );
     console.log(
       table([
         ['file', 'seconds', 'peak RSS'],

@@ -141,7 +141,7 @@ export class CsvRecordSplitter {
   }
 
   private scan(final: boolean): void {
-    const text = this.pieces.length === 1 ? (this.pieces[0] as string) : this.pieces.join('');
+    const text = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
     this.pieces = [];
     const consumed = this.scanText(text, final);
     const rest = consumed === 0 ? text : text.slice(consumed);
@@ -204,7 +204,7 @@ export class CsvRecordSplitter {
             const fields = text.slice(pos, contentEnd).split(',');
             if (this.trim) {
               for (let i = 0; i < fields.length; i++) {
-                const f = fields[i] as string;
+                const f = fields[i];
                 if (f.length > 0) {
                   const a = f.charCodeAt(0);
                   const b = f.charCodeAt(f.length - 1);
@@ -288,8 +288,8 @@ export class CsvRecordSplitter {
     const start = this.base + from;
     const end = this.base + to;
     let found = false;
-    while (this.badHead < bad.length && (bad[this.badHead] as number) < end) {
-      if ((bad[this.badHead] as number) >= start) found = true;
+    while (this.badHead < bad.length && bad[this.badHead] < end) {
+      if (bad[this.badHead] >= start) found = true;
       this.badHead++;
     }
     return found;
@@ -332,7 +332,7 @@ export function splitRecords(text: string, options: CsvSplitOptions = {}): CsvRe
 export function findRecordEnd(data: string | Uint8Array, from: number): number {
   const text = typeof data === 'string' ? data : null;
   const bytes = typeof data === 'string' ? null : data;
-  const at = (i: number): number => (text !== null ? text.charCodeAt(i) : (bytes as Uint8Array)[i] as number);
+  const at = (i: number): number => (text !== null ? text.charCodeAt(i) : (bytes as Uint8Array)[i]);
   const quoteFrom = (i: number): number => (text !== null ? text.indexOf('"', i) : (bytes as Uint8Array).indexOf(QUOTE, i));
   const length = data.length;
   let i = from;
@@ -416,7 +416,7 @@ function cutToBytes(value: string, maxBytes: number): string {
   const bytes = Buffer.from(value, 'utf8');
   if (bytes.length <= maxBytes) return value;
   let cut = maxBytes;
-  while (cut > 0 && ((bytes[cut] as number) & 0xc0) === 0x80) cut--;
+  while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
   return bytes.toString('utf8', 0, cut);
 }
 

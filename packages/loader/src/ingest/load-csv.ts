@@ -102,7 +102,10 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   if (!db && !dryRun) throw new LoaderError('LOADER_BAD_OPTION', 'a database is required unless this is a dry run');
   const writePathChoice = options.writePath ?? 'auto';
   if (db?.dialect === 'sqlite' && writePathChoice === 'load-data') {
-    throw new LoaderError('LOADER_BAD_OPTION', 'write path load-data needs MySQL or MariaDB; SQLite loads with inserts (use auto or insert)');
+    throw new LoaderError(
+      'LOADER_BAD_OPTION',
+      'write path load-data needs MySQL or MariaDB; SQLite loads with inserts (use auto or insert)',
+    );
   }
 
   const isPath = typeof input === 'string';
@@ -142,7 +145,10 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     unreadable(line, raw, problem) {
       if (positions === null) {
         const why = problem === 'bad_encoding' ? 'is not valid UTF-8' : `is longer than the record-length limit (${maxRecordBytes} bytes)`;
-        throw new LoaderError('LOADER_BAD_HEADER', `${displayName}: the header (line ${line}) ${why}; expected uuid,category,zip_code,price,area,created_at,status`);
+        throw new LoaderError(
+          'LOADER_BAD_HEADER',
+          `${displayName}: the header (line ${line}) ${why}; expected uuid,category,zip_code,price,area,created_at,status`,
+        );
       }
       rowsRead++;
       rowsRejected++;
@@ -173,7 +179,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     if (!writer) writer = await beginWriting();
     await writer.write(values, rows);
     // SQLite's writer thread beats at each commit: this connection would wait for its write lock.
-    if (db!.dialect === 'mysql') await (runLog as LoadRunLog | null)?.beatIfDue();
+    if (db!.dialect === 'mysql') await runLog?.beatIfDue();
   };
   // Runs once the header is accepted: only then is anything written.
   const beginWriting = async (): Promise<PostingWriter> => {
@@ -214,12 +220,15 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     push(decoder.end());
     reader.end();
     if (positions === null) {
-      throw new LoaderError('LOADER_BAD_HEADER', `${displayName}: the file is empty; expected a header line with uuid,category,zip_code,price,area,created_at,status`);
+      throw new LoaderError(
+        'LOADER_BAD_HEADER',
+        `${displayName}: the file is empty; expected a header line with uuid,category,zip_code,price,area,created_at,status`,
+      );
     }
     await flush();
     // A header with no good rows still counts as a (finished) load.
     if (!dryRun && !writer) writer = await beginWriting();
-    const { replaced } = writer ? await (writer as PostingWriter).finish() : { replaced: 0 };
+    const { replaced } = writer ? await writer.finish() : { replaced: 0 };
     writer = null;
     if (rejects) await (rejects as RejectWriter).close();
     const seconds = elapsed();
@@ -243,7 +252,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     options.onProgress?.({ bytesRead, totalBytes, rowsRead, rowsRejected, elapsedSeconds: seconds });
     return summary;
   } catch (error) {
-    if (writer) await (writer as PostingWriter).abort();
+    if (writer) await writer.abort();
     if (rejects) await (rejects as RejectWriter).close().catch(() => undefined);
     if (runLog) await (runLog as LoadRunLog).fail(error).catch(() => undefined);
     if (!isPath) stream.destroy();

@@ -42,7 +42,7 @@ function decode(bytes: Buffer): DecodedPiece {
   let runStart = 0;
   let i = 0;
   while (i < bytes.length) {
-    if ((bytes[i] as number) < 0x80) {
+    if (bytes[i] < 0x80) {
       i++;
       continue;
     }
@@ -67,8 +67,8 @@ function decode(bytes: Buffer): DecodedPiece {
  * byte at `i` does not start one; then that one byte is bad.
  */
 function sequenceLength(bytes: Buffer, i: number): number {
-  const b = bytes[i] as number;
-  const at = (k: number): number => (i + k < bytes.length ? (bytes[i + k] as number) : -1);
+  const b = bytes[i];
+  const at = (k: number): number => (i + k < bytes.length ? bytes[i + k] : -1);
   const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => at(k) >= lo && at(k) <= hi;
   if (b >= 0xc2 && b <= 0xdf) return cont(1) ? 2 : 0;
   if (b === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
@@ -88,7 +88,7 @@ function sequenceLength(bytes: Buffer, i: number): number {
 function completeLength(bytes: Buffer): number {
   const n = bytes.length;
   for (let back = 1; back <= 3 && back <= n; back++) {
-    const b = bytes[n - back] as number;
+    const b = bytes[n - back];
     if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
     const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
     return need > back ? n - back : n;
