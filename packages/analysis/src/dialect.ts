@@ -82,7 +82,7 @@ export async function selectRows(
   bindings: readonly Knex.Value[] = [],
 ): Promise<Array<Record<string, unknown>>> {
   const result: unknown = await knex.raw(sql, bindings);
-  const rows = dialect.name === 'mysql' && Array.isArray(result) ? result[0] : result;
+  const rows: unknown = dialect.name === 'mysql' && Array.isArray(result) ? result[0] : result;
   if (!Array.isArray(rows)) {
     throw new TypeError(`expected rows from ${dialect.name}, got ${typeof rows}`);
   }

@@ -39,6 +39,8 @@ export function checkMonth(month: unknown): string {
 function checkThreshold(field: 'dropThreshold' | 'spikeThreshold', value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
+    // Whatever the caller passed (NaN, '5', an object), shown as JavaScript prints it.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     throw badOption('ANALYSIS_BAD_THRESHOLD', field, `must be a finite number (percent), got ${String(value)}`);
   }
   return value;

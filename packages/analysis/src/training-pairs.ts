@@ -14,7 +14,7 @@ export async function trainingPairs(
 ): Promise<{ xs: Float64Array; ys: Float64Array }> {
   const query = knex('postings').select('area', 'price').where('price', '>', 0).andWhere('area', '>', 0).orderBy('uuid');
   if (options.category !== undefined) query.andWhere('category', options.category);
-  const rows: Array<{ area: unknown; price: unknown }> = await query;
+  const rows = (await query) as Array<{ area: unknown; price: unknown }>;
   const xs = new Float64Array(rows.length);
   const ys = new Float64Array(rows.length);
   rows.forEach((row, i) => {

@@ -61,6 +61,8 @@ describe('writeDecimal', () => {
   });
 
   it('writes exactly what formatDecimal writes, at every magnitude and on exact ties', () => {
+    // 8999999999.9999995 is meant as the double nearest it: a tie in decimal, not in binary.
+    // eslint-disable-next-line no-loss-of-precision
     const values = [0.0000025, 1.0000005, 2.5e-7, 9201934.1335855, 8999999999.9999995, 9e9, 1e21 - 65536, 1e21, 1e-6, 1e-300];
     let seed = 12345;
     const random = (): number => {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runLoadCommand } from '../src/cli/load-command';
 import { runTrainCommand } from '../src/cli/train-command';
@@ -13,7 +14,7 @@ const HEADER = 'uuid,category,zip_code,price,area,created_at,status';
 describe('realxdeal-loader start: errors a user sees', () => {
   let dir: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'rxd-cli-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxd-cli-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ANSWER_FILES } from 'analysis';
 import { runLoadCommand } from '../src/cli/load-command';
@@ -124,7 +125,7 @@ describe.each(ENGINES)('realxdeal-loader start with several files on %s', (engin
 
 describe('realxdeal-loader start with several files: flags', () => {
   it('refuses --reject-file with more than one file, before loading anything', async () => {
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'rxd-many-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxd-many-'));
     try {
       fs.writeFileSync(path.join(dir, 'a.csv'), JANUARY);
       fs.writeFileSync(path.join(dir, 'b.csv'), FEBRUARY);

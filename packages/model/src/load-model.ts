@@ -25,7 +25,7 @@ function parseModelFile(file: string, text: string): unknown {
  * A string is a file path; anything else is treated as an already parsed
  * artifact. Errors from a file name the file, so a bad deploy is obvious.
  */
-export function loadModel(pathOrObject: string | unknown): ModelArtifact {
+export function loadModel(pathOrObject: unknown): ModelArtifact {
   if (typeof pathOrObject !== 'string') return validateModel(pathOrObject);
   const file = pathOrObject;
   const parsed = parseModelFile(file, readModelFile(file));

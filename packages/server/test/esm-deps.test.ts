@@ -6,8 +6,10 @@
  */
 // require, as the dependants do; an import statement would not type-check
 // here (a CommonJS file importing an ES module under module Node16).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { parseCookie, stringifySetCookie } = require('cookie') as typeof import('cookie', { with: { 'resolution-mode': 'import' } });
 const { create, parse } = require('content-disposition') as typeof import('content-disposition', { with: { 'resolution-mode': 'import' } });
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('ESM-only dependencies under jest', () => {
   it('runs the real cookie', () => {

@@ -98,7 +98,7 @@ const PLAIN_SQLITE: PlainSql = {
 };
 
 function rowsOf(result: unknown, mysql: boolean): Array<Record<string, unknown>> {
-  const rows = mysql && Array.isArray(result) ? result[0] : result;
+  const rows: unknown = mysql && Array.isArray(result) ? result[0] : result;
   return Array.isArray(rows) ? (rows as Array<Record<string, unknown>>) : [];
 }
 
@@ -114,7 +114,7 @@ async function runPlain(knex: Knex, mysql: boolean): Promise<PlainFigures> {
   const sql = mysql ? PLAIN_MYSQL : PLAIN_SQLITE;
   const figures: PlainFigures = { medians: new Map(), online: new Map(), daily: new Map() };
   const [monthRow] = rowsOf(await knex.raw(sql.month), mysql);
-  const month = String(monthRow?.m ?? MONTH);
+  const month = typeof monthRow?.m === 'string' ? monthRow.m : MONTH;
   const categories = rowsOf(await knex.raw(sql.q1Avg), mysql);
   for (const { category } of categories) {
     const [countRow] = rowsOf(await knex.raw(sql.q1MedianCount, [String(category)]), mysql);
@@ -212,7 +212,7 @@ async function withMysql(rows: number, runs: number, url: string, keep: boolean)
   const db = await openDatabase(target.toString());
   try {
     const [version] = rowsOf(await db.knex.raw('SELECT VERSION() AS v'), true);
-    return await benchEngine(`mysql ${String(version?.v ?? '')}`.trim(), db, rows, runs);
+    return await benchEngine(`mysql ${typeof version?.v === 'string' ? version.v : ''}`.trim(), db, rows, runs);
   } finally {
     if (!keep) await db.knex.raw(`DROP DATABASE IF EXISTS \`${BENCH_DATABASE}\``).catch(() => undefined);
     await db.close();
@@ -224,7 +224,7 @@ async function withSqlite(rows: number, runs: number, keep: boolean): Promise<En
   const db = await openDatabase(`sqlite:${path.join(dir, 'bench.sqlite')}`);
   try {
     const [version] = rowsOf(await db.knex.raw('SELECT sqlite_version() AS v'), false);
-    return await benchEngine(`sqlite ${String(version?.v ?? '')}`.trim(), db, rows, runs);
+    return await benchEngine(`sqlite ${typeof version?.v === 'string' ? version.v : ''}`.trim(), db, rows, runs);
   } finally {
     await db.close();
     if (keep) console.log(`kept ${path.join(dir, 'bench.sqlite')}`);

@@ -171,7 +171,8 @@ function withDatabase(url: string, database: string): string {
 
 async function scalar(db: Database, sql: string): Promise<string> {
   const [rows] = (await db.knex.raw(sql)) as [Array<Record<string, unknown>>];
-  return String(Object.values(rows[0] ?? {})[0] ?? '');
+  const value = Object.values(rows[0] ?? {})[0];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
 async function freshMysql(admin: Database, url: string): Promise<string> {

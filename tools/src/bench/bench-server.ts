@@ -341,8 +341,8 @@ async function measureBatch(dir: string, rows: number, runs: number, database: s
   // A fresh server per size, so its VmHWM is this size's peak.
   const app = await startChild('app', ['--database', database]);
   const seconds: number[] = [];
-  let startRssMb = 0;
-  let peakRssMb = 0;
+  let startRssMb: number;
+  let peakRssMb: number;
   try {
     startRssMb = memoryOf(app.pid).rssMb;
     for (let run = 0; run < runs; run++) {

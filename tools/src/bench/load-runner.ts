@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Knex } from 'knex';
 import { loadCsv, migrate, openDatabase, WRITE_PATH_CHOICES, type WritePathChoice } from 'loader';
 
 export interface LoadRunResult {
@@ -71,7 +72,7 @@ async function runOurs(url: string, input: string, rejects: string | undefined, 
 async function runMysqlReference(url: string, input: string): Promise<LoadRunResult> {
   const db = await openDatabase(url);
   try {
-    const conn = (await db.knex.client.acquireConnection()) as RawConnection;
+    const conn = (await (db.knex.client as Knex.Client).acquireConnection()) as RawConnection;
     const query = (sql: string, file?: string): Promise<unknown> =>
       new Promise((resolve, reject) =>
         conn.query({ sql, infileStreamFactory: file ? () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) : undefined }, (error, result) =>
@@ -84,7 +85,7 @@ async function runMysqlReference(url: string, input: string): Promise<LoadRunRes
     const records = /Records:\s*(\d+)/.exec(result.info ?? '');
     const warnings = /Warnings:\s*(\d+)/.exec(result.info ?? '');
     if (warnings && Number(warnings[1]) > 0) throw new Error(`the reference load had warnings: ${result.info}`);
-    await db.knex.client.releaseConnection(conn);
+    await (db.knex.client as Knex.Client).releaseConnection(conn);
     return { seconds, rows: records ? Number(records[1]) : 0, maxRssKiB: process.resourceUsage().maxRSS, rejected: 0, replaced: 0 };
   } finally {
     await db.close();

@@ -39,7 +39,7 @@ export function expandInputs(given: readonly string[], env: NodeJS.ProcessEnv): 
   let answerDir: string | null = null;
   for (const arg of given) {
     const resolved = resolveUserPath(arg, env);
-    let stat: fs.Stats | null = null;
+    let stat: fs.Stats | null;
     try {
       stat = fs.statSync(resolved);
     } catch {

@@ -101,7 +101,7 @@ export class MysqlWriter implements PostingWriter {
   }
 
   async begin(): Promise<void> {
-    this.conn = (await this.knex.client.acquireConnection()) as RawConnection;
+    this.conn = (await (this.knex.client as Knex.Client).acquireConnection()) as RawConnection;
     const [server] = (await this.query(
       'SELECT @@local_infile AS local_infile, @@max_allowed_packet AS max_packet, VERSION() AS version',
     )) as Array<{ local_infile: number | string; max_packet: number | string; version: string }>;
@@ -283,7 +283,7 @@ export class MysqlWriter implements PostingWriter {
 
   private release(): void {
     if (this.conn) {
-      void this.knex.client.releaseConnection(this.conn);
+      void (this.knex.client as Knex.Client).releaseConnection(this.conn);
       this.conn = null;
     }
   }

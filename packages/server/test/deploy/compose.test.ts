@@ -165,7 +165,8 @@ describe('docker/compose.yaml server', () => {
     const ports = server().ports ?? [];
     expect(ports.map(containerPort)).toEqual([config.PORT]);
     expect(config.PORT).toBe(defaultConfig().PORT);
-    const published = String(ports[0]).split(':');
+    expect(typeof ports[0]).toBe('string');
+    const published = (ports[0] as string).split(':');
     expect(published).toHaveLength(3);
     expect(published[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });

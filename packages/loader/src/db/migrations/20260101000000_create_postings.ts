@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
  * than a WITHOUT ROWID table clustered on the random uuid.
  */
 export async function up(knex: Knex): Promise<void> {
-  if (knex.client.config.client === 'better-sqlite3') {
+  if ((knex.client as Knex.Client).config.client === 'better-sqlite3') {
     await knex.raw(`
       CREATE TABLE postings (
         uuid       VARCHAR(36) NOT NULL PRIMARY KEY, -- canonical, lower-case

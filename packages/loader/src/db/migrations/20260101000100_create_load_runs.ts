@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('load_runs', (t) => {
-    if (knex.client.config.client !== 'better-sqlite3') {
+    if ((knex.client as Knex.Client).config.client !== 'better-sqlite3') {
       t.charset('utf8mb4');
       t.collate('utf8mb4_bin');
     }
