@@ -77,17 +77,12 @@ export function answerCsv(key: AnswerFileKey, answers: AnalysisAnswers): Promise
 }
 
 /**
- * Answers every question and writes the six files into outDir (created if
- * missing). Each file is written to a temporary name first and all six are
- * renamed only once all six are written, so a reader never sees a
- * half-written file and a failure leaves the previous set in place.
+ * Writes the six files for `answers` into outDir (created if missing). Each
+ * file is written to a temporary name first and all six are renamed only
+ * once all six are written, so a reader never sees a half-written file and
+ * a failure leaves the previous set in place.
  */
-export async function runAll(
-  knex: Knex,
-  outDir: string,
-  options: AnalysisOptions = {},
-): Promise<{ answers: AnalysisAnswers; files: Record<AnswerFileKey, string> }> {
-  const answers = await answerAll(knex, options);
+export async function writeAnswerFiles(answers: AnalysisAnswers, outDir: string): Promise<Record<AnswerFileKey, string>> {
   const dir = path.resolve(outDir);
   const texts = await Promise.all(ANSWER_FILE_KEYS.map((key) => answerCsv(key, answers)));
   const files = {} as Record<AnswerFileKey, string>;
@@ -111,5 +106,15 @@ export async function runAll(
       { cause: error },
     );
   }
-  return { answers, files };
+  return files;
+}
+
+/** Answers every question from `postings` and writes the six files (see `writeAnswerFiles`). */
+export async function runAll(
+  knex: Knex,
+  outDir: string,
+  options: AnalysisOptions = {},
+): Promise<{ answers: AnalysisAnswers; files: Record<AnswerFileKey, string> }> {
+  const answers = await answerAll(knex, options);
+  return { answers, files: await writeAnswerFiles(answers, outDir) };
 }

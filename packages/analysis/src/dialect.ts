@@ -11,7 +11,7 @@ import { AnalysisError } from './errors';
  */
 export interface Dialect {
   readonly name: 'sqlite' | 'mysql';
-  /** The UTC day of a DATETIME, comparable with `dayParam` and `nextDay`. */
+  /** The UTC day of a DATETIME, as a value to group by. */
   day(expr: string): string;
   /** A day value (as `day` returns) as 'YYYY-MM-DD' text. */
   dayText(expr: string): string;
@@ -21,12 +21,6 @@ export interface Dialect {
   monthKey(expr: string): string;
   /** The postings table for a query that reads every row anyway. */
   readonly postingsScan: string;
-  /** A day value from a 'YYYY-MM-DD' binding. */
-  readonly dayParam: string;
-  /** The day after a day value. */
-  nextDay(expr: string): string;
-  /** 0 = Monday … 6 = Sunday, for a day value. */
-  weekdayIndex(expr: string): string;
 }
 
 const sqlite: Dialect = {
@@ -40,10 +34,6 @@ const sqlite: Dialect = {
   // in category order and looks each one up by uuid: twice the work of
   // reading the table once.
   postingsScan: 'postings NOT INDEXED',
-  dayParam: 'date(?)',
-  nextDay: (expr) => `date(${expr}, '+1 day')`,
-  // strftime('%w') counts from Sunday = 0.
-  weekdayIndex: (expr) => `((CAST(strftime('%w', ${expr}) AS INTEGER) + 6) % 7)`,
 };
 
 const mysql: Dialect = {
@@ -54,9 +44,6 @@ const mysql: Dialect = {
   // An integer YYYYMM groups three times faster than formatted text.
   monthKey: (expr) => `EXTRACT(YEAR_MONTH FROM ${expr})`,
   postingsScan: 'postings',
-  dayParam: 'CAST(? AS DATE)',
-  nextDay: (expr) => `(${expr} + INTERVAL 1 DAY)`,
-  weekdayIndex: (expr) => `WEEKDAY(${expr})`,
 };
 
 /** The knex client names this library is tested on. */

@@ -70,3 +70,38 @@ export interface TrainingPairsOptions {
   /** Only this category (exact match); omitted = every category. */
   category?: string;
 }
+
+/** Postings created in one calendar month (UTC). */
+export interface MonthTotal {
+  /** 'YYYY-MM' */
+  month: string;
+  postings: number;
+}
+
+/**
+ * What a load stores so every page is cheap: the whole-table answers and
+ * the daily counts of every day of every month with postings (zeros
+ * included), in calendar order.
+ */
+export interface ComputedAnswers {
+  q1: CategoryPrice[];
+  q2: CategoryOnline[];
+  days: DayCount[];
+}
+
+/** One stored set of answers (a row of `answer_sets`). */
+export interface AnswerSetInfo {
+  id: number;
+  /** The `load_runs` row whose load produced them; null when `analyze` ran without a finished load. */
+  loadRunId: number | null;
+  /** UTC 'YYYY-MM-DD HH:MM:SS'. */
+  computedAt: string;
+  /** Months with postings, in calendar order (oldest first). */
+  months: MonthTotal[];
+}
+
+/** The answers for one month and thresholds, read from a stored set. */
+export interface StoredAnswers extends AnalysisAnswers {
+  set: AnswerSetInfo;
+  thresholds: { drop: number; spike: number };
+}

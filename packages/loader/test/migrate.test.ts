@@ -1,8 +1,10 @@
 import { migrate, migrateDown } from 'loader';
 import { ENGINES, createTestDatabase } from 'tools/testing';
 
+const ANSWER_TABLE_NAMES = ['answer_sets', 'answer_category', 'answer_months', 'answer_daily_counts'];
+
 describe.each(ENGINES)('migrations on %s', (engine) => {
-  it('creates postings and load_runs, is idempotent, and rolls back to nothing', async () => {
+  it('creates postings, load_runs and the answer tables, is idempotent, and rolls back to nothing', async () => {
     const tdb = await createTestDatabase(engine);
     const db = await tdb.open();
     try {
@@ -10,12 +12,14 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
       await migrate(db); // a second run before every load must be a no-op
       expect(await db.knex.schema.hasTable('postings')).toBe(true);
       expect(await db.knex.schema.hasTable('load_runs')).toBe(true);
+      for (const table of ANSWER_TABLE_NAMES) expect(await db.knex.schema.hasTable(table)).toBe(true);
       for (const column of ['uuid', 'category', 'zip_code', 'price', 'area', 'created_at', 'status']) {
         expect(await db.knex.schema.hasColumn('postings', column)).toBe(true);
       }
       await migrateDown(db);
       expect(await db.knex.schema.hasTable('postings')).toBe(false);
       expect(await db.knex.schema.hasTable('load_runs')).toBe(false);
+      for (const table of ANSWER_TABLE_NAMES) expect(await db.knex.schema.hasTable(table)).toBe(false);
     } finally {
       await db.close();
       await tdb.drop();

@@ -1,7 +1,8 @@
-import { runAll, validateOptions, type AnalysisOptions } from 'analysis';
+import { storeAnswers, validateOptions, type AnalysisOptions } from 'analysis';
 import { migrate } from '../db/migrate';
 import type { CliIo } from './cli-io';
-import { ANALYSIS_FLAG_OPTIONS, parseAnalysisFlags } from './answers-step';
+import { ANALYSIS_FLAG_OPTIONS, parseAnalysisFlags, writeStoredAnswers } from './answers-step';
+import { latestFinishedRunId } from '../ingest/load-run-log';
 import { resolveUserPath } from './cli-paths';
 import { EXIT_ALERT, EXIT_OK, reportError } from './exit-codes';
 import { formatReport } from './report';
@@ -10,7 +11,8 @@ import { parseCommandArgs, withDatabase } from './run-command';
 export const ANALYZE_USAGE = `usage: realxdeal-loader analyze [options]
 
 Answers the five market questions for the postings already in the database,
-writes one CSV per question and prints a short report.
+stores the answers there (replacing the stored ones; the server's /analysis
+reads them), writes one CSV per question and prints a short report.
 
   --database-url URL    mysql://user:pass@host:3306/db or sqlite:path (default: DATABASE_URL, else sqlite:data/realxdeal.sqlite)
   --out DIR             folder for the answer CSVs (default: output)
@@ -50,7 +52,9 @@ export async function runAnalyzeCommand(argv: string[], io: CliIo): Promise<numb
     // A fresh database gets its (empty) tables, so it reports "no postings
     // yet" instead of failing on a missing table.
     await migrate(db);
-    const { answers, files } = await runAll(db.knex, outDir, options);
+    // Stored first, so the server shows what these files hold.
+    await storeAnswers(db.knex, { loadRunId: await latestFinishedRunId(db) });
+    const { answers, files } = await writeStoredAnswers(db, outDir, options);
     io.stdout.write(formatReport(answers, files));
     // A distinct code, not 1, so a scheduler tells "the alert fired" from "the job is broken".
     return values['exit-on-alert'] && answers.q5.length > 0 ? EXIT_ALERT : EXIT_OK;

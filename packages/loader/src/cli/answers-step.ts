@@ -1,4 +1,4 @@
-import { runAll, AnalysisOptions, type AnalysisErrorField } from 'analysis';
+import { readAnswers, writeAnswerFiles, type AnalysisAnswers, type AnalysisErrorField, type AnalysisOptions, type AnswerFileKey } from 'analysis';
 import type { Database } from '../db/open-database';
 import { LoaderError } from '../errors';
 import type { CliIo } from './cli-io';
@@ -42,8 +42,26 @@ export function parseAnalysisFlags(values: AnalysisFlagValues): AnalysisOptions 
   };
 }
 
+/**
+ * Writes the six answer files from the stored answers, the same rows the
+ * server's pages and downloads read, so the files and the downloads are
+ * byte-identical.
+ */
+export async function writeStoredAnswers(
+  db: Database,
+  outDir: string,
+  options: AnalysisOptions,
+): Promise<{ answers: AnalysisAnswers; files: Record<AnswerFileKey, string> }> {
+  const answers = await readAnswers(db.knex, options);
+  if (answers === null) {
+    // Only another job clearing them between our store and this read gets here.
+    throw new LoaderError('LOADER_WRITE_FAILED', 'the stored answers were removed by another job before the files were written; run analyze again');
+  }
+  return { answers, files: await writeAnswerFiles(answers, outDir) };
+}
+
 /** Writes the six answer files and prints the report. */
 export async function writeAnswers(db: Database, outDir: string, options: AnalysisOptions, io: CliIo): Promise<void> {
-  const { answers, files } = await runAll(db.knex, outDir, options);
+  const { answers, files } = await writeStoredAnswers(db, outDir, options);
   io.stdout.write(`\n${formatReport(answers, files)}`);
 }

@@ -11,18 +11,20 @@ import { createProgressReporter, formatCount } from './progress';
 import { EXIT_DATABASE, EXIT_OK, EXIT_USAGE, reportError } from './exit-codes';
 import { resolveUserPath } from './cli-paths';
 import { writeAnswers, parseAnalysisFlags, ANALYSIS_FLAG_OPTIONS } from './answers-step';
+import { storeAnswers } from 'analysis';
 import { expandInputs } from './input-files';
 import { parseCommandArgs, runJob, withDatabase } from './run-command';
 
 export const LOAD_USAGE = `usage: realxdeal-loader start <file.csv|folder>... [options]
 
 Loads postings CSVs into the database (rejected rows go to a reject CSV),
-then writes the answers to the five market questions. Several files load one
+then computes the answers to the five market questions, stores them in the
+database (the server's /analysis reads them) and writes them as CSV files. Several files load one
 after another, in the order given (a later file wins on a repeated uuid); a
 folder means its *.csv files in name order, without reject and answer files.
 Each file is its own load with its own reject file; a file refused whole is
 reported and the others still load; the exit status is the worst one. The
-answers are written once, after the last file.
+answers are computed once, after the last file.
 
   --database-url URL    mysql://user:pass@host:3306/db or sqlite:path (default: DATABASE_URL, else sqlite:data/realxdeal.sqlite)
   --reject-file PATH    where rejected rows go (one file only; default: <file.csv>.rejects.csv)
@@ -35,7 +37,7 @@ answers are written once, after the last file.
                         INFILE where the server allows it, else multi-row upserts; SQLite inserts)
   --dry-run             validate and report only; nothing is written to the database
   --out DIR             folder for the answer CSVs (default: beside the first input file, or in the first folder)
-  --no-analysis         load only; do not write the answers
+  --no-analysis         load only; remove the stored answers (run analyze later)
   --month YYYY-MM       month for questions 3-5 (default: the month holding most postings; latest: the newest)
   --drop N, --spike N   alert thresholds in percent (default -70 and 200)
   --quiet               no progress output
@@ -100,6 +102,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
       return code;
     };
     let loaded = 0;
+    let lastRunId: number | null = null;
     for (const [i, entry] of entries.entries()) {
       if (entry.kind === 'missing') {
         report(entry.given, new LoaderError('LOADER_FILE_NOT_FOUND', entry.message));
@@ -114,11 +117,14 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
           writePath,
           rejectFile: values['reject-file'] ? resolveUserPath(values['reject-file'], io.env) : undefined,
           onProgress: progress ? (p) => progress.update(p) : undefined,
+          // Computed once, after the last file (below); until then none are stored.
+          answers: false,
         });
         progress?.done();
         io.stdout.write(formatSummary(summary, db?.description ?? null));
         results.push(summary);
         loaded++;
+        lastRunId = summary.runId;
       } catch (error) {
         if (report(entry.file, error) === EXIT_DATABASE) {
           // Without the database no later file can load either.
@@ -132,6 +138,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
 
     if (db && loaded > 0 && !values['no-analysis']) {
       const outDir = values.out ? resolveUserPath(values.out, io.env) : answerDir;
+      await storeAnswers(db.knex, { loadRunId: lastRunId });
       await writeAnswers(db, outDir, analysis, io);
     }
     return worst;

@@ -4,6 +4,7 @@ import type { Database } from './open-database';
 import * as createPostings from './migrations/20260101000000_create_postings';
 import * as createLoadRuns from './migrations/20260101000100_create_load_runs';
 import * as loadRunsProcess from './migrations/20261205120000_load_runs_process';
+import * as createAnswerTables from './migrations/20261205130000_create_answer_tables';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20260101000000_create_postings', createPostings],
   ['20260101000100_create_load_runs', createLoadRuns],
   ['20261205120000_load_runs_process', loadRunsProcess],
+  ['20261205130000_create_answer_tables', createAnswerTables],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -15,6 +15,7 @@ import { SqliteWriter } from './sqlite-writer';
 import { MysqlWriter, type WritePath, type WritePathChoice } from './mysql-writer';
 import { LoadRunLog, markInterruptedRuns } from './load-run-log';
 import { Utf8Decoder, type DecodedPiece } from './utf8-decoder';
+import { clearAnswers, storeAnswers } from 'analysis';
 
 export interface LoadProgress {
   bytesRead: number;
@@ -49,6 +50,13 @@ export interface LoadOptions {
    * resumes on the next line.
    */
   maxRecordBytes?: number;
+  /**
+   * Compute and store the answers once the load has finished (default
+   * true), replacing the stored ones. false removes the stored answers
+   * instead, so none describe a table that has changed since: for loads
+   * run in parallel, or several files followed by one `storeAnswers`.
+   */
+  answers?: boolean;
 }
 
 export interface LoadSummary {
@@ -68,6 +76,8 @@ export interface LoadSummary {
   runId: number | null;
   /** The write path that ran; null for a dry run. */
   writePath: WritePath | null;
+  /** Seconds spent computing and storing the answers after the load (0 when not computed). */
+  answersSeconds: number;
 }
 
 const DEFAULT_BATCH = 1_000;
@@ -122,6 +132,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   let rejects: RejectWriter | null = null;
   const displayName = isPath ? path.basename(input) : source;
 
+  let finished: LoadSummary;
   let positions: number[] | null = null;
   let batch: PostingValue[] = [];
   let rowsRead = 0;
@@ -247,10 +258,11 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
       dryRun,
       runId: runLog ? (runLog as LoadRunLog).id : null,
       writePath,
+      answersSeconds: 0,
     };
     if (runLog) await (runLog as LoadRunLog).finish(summary);
     options.onProgress?.({ bytesRead, totalBytes, rowsRead, rowsRejected, elapsedSeconds: seconds });
-    return summary;
+    finished = summary;
   } catch (error) {
     if (writer) await writer.abort();
     if (rejects) await (rejects as RejectWriter).close().catch(() => undefined);
@@ -260,6 +272,18 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   } finally {
     if (isPath && !stream.destroyed) stream.destroy();
   }
+  // After the run is marked finished: a failure here is the database's, not
+  // the load's, and the load_runs row rightly stays `finished`.
+  if (db && !dryRun) finished.answersSeconds = await refreshAnswers(db, finished.runId, options.answers ?? true);
+  return finished;
+}
+
+/** Stores the answers of run `runId` (or clears them); returns the seconds it took. */
+async function refreshAnswers(db: Database, runId: number | null, compute: boolean): Promise<number> {
+  const started = process.hrtime.bigint();
+  if (compute) await storeAnswers(db.knex, { loadRunId: runId });
+  else await clearAnswers(db.knex);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 function statInput(file: string): number {
