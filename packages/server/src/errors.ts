@@ -22,6 +22,7 @@ export enum ServerErrorCode {
   NOT_FOUND = 'SERVER_NOT_FOUND',
   RATE_LIMITED = 'SERVER_RATE_LIMITED',
   DATABASE_UNAVAILABLE = 'SERVER_DATABASE_UNAVAILABLE',
+  ANSWERS_NOT_COMPUTED = 'SERVER_ANSWERS_NOT_COMPUTED',
   INTERNAL = 'SERVER_INTERNAL',
 }
 
@@ -45,6 +46,7 @@ export const STATUS_BY_CODE: Readonly<Record<ServerErrorCode, number>> = {
   [ServerErrorCode.NOT_FOUND]: 404,
   [ServerErrorCode.RATE_LIMITED]: 429,
   [ServerErrorCode.DATABASE_UNAVAILABLE]: 503,
+  [ServerErrorCode.ANSWERS_NOT_COMPUTED]: 503,
   [ServerErrorCode.INTERNAL]: 500,
 };
 

@@ -26,8 +26,8 @@ export interface RunningServer {
 /**
  * Starts the server from an environment (normally `process.env`). Config,
  * model or database-URL problems reject with a one-line message; an
- * unreachable database does not: predictions do not need it, and /readyz
- * says 503 until a background retry reaches it.
+ * unreachable database does not: predictions do not need it; /readyz
+ * reports it (still ready) until a background retry reaches it.
  */
 export async function startServer(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
   const config = loadConfig(env);
@@ -56,7 +56,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: listeningText(logFormat) });
   app.log.info({ model: `${model.name}@${model.version}`, database: database?.description ?? null }, 'model loaded');
   if (unreachable !== null) {
-    app.log.warn({ err: unreachable }, 'database unreachable at start; serving predictions, /readyz is 503 until it answers');
+    app.log.warn({ err: unreachable }, 'database unreachable at start; serving predictions, retrying in the background');
     const reconnect = async (): Promise<Database> => {
       const db = await openDatabase(url);
       await ensureSchema(db, app.log);

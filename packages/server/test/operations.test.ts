@@ -27,23 +27,24 @@ describe('GET /healthz', () => {
 });
 
 describe('GET /readyz', () => {
-  it('answers 503 without a database', async () => {
+  it('is ready without a database: predictions need only the model', async () => {
     const app = await buildTestApp();
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
-      expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'not ready', checks: { model: 'ok', database: 'not configured' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ready', checks: { model: 'ok', database: 'not configured' } });
     } finally {
       await app.close();
     }
   });
 
-  it('answers 503 when a database is configured but not connected', async () => {
+  it('is ready when a database is configured but not connected, and says so', async () => {
     const app = await buildTestApp({ config: { DATABASE_URL: 'mysql://u:p@127.0.0.1:1/db' } });
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
-      expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'not ready', checks: { model: 'ok', database: 'unreachable' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ready', checks: { model: 'ok', database: 'unreachable' } });
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('\ndatabase_up 0\n');
     } finally {
       await app.close();
     }
@@ -61,20 +62,23 @@ describe('GET /readyz', () => {
       await database.close();
     });
 
-    it('answers 200 when the database answers select 1', async () => {
+    it('reports the database as ok, in the body and in /metrics', async () => {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ status: 'ready', checks: { model: 'ok', database: 'ok' } });
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('\ndatabase_up 1\n');
     });
 
-    it('answers 503 once the database stops answering', async () => {
+    it('stays ready once the database stops answering, reporting it unreachable after the next check', async () => {
       const broken = await openDatabase(`sqlite:${path.join(dir, 'broken.sqlite')}`);
       const other = await buildTestApp({ database: broken });
       try {
         await broken.close();
+        await other.database.refresh();
         const res = await other.inject({ method: 'GET', url: '/readyz' });
-        expect(res.statusCode).toBe(503);
-        expect(res.json().checks.database).toBe('unreachable');
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toEqual({ status: 'ready', checks: { model: 'ok', database: 'unreachable' } });
+        expect((await other.inject({ method: 'GET', url: '/metrics' })).body).toContain('\ndatabase_up 0\n');
       } finally {
         await other.close();
       }

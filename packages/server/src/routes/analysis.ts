@@ -2,21 +2,26 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   ANSWER_FILES,
-  answerAll,
+  ANSWER_TABLES,
   answerCsv,
   describeWeekdayPattern,
   isAnalysisError,
+  readAnswers,
+  validateOptions,
   type AnalysisAnswers,
   type AnalysisErrorField,
   type AnalysisOptions,
   type AnswerFileKey,
+  type MonthTotal,
+  type StoredAnswers,
 } from 'analysis';
+import type { Database } from 'loader';
 import { ServerError, ServerErrorCode } from '../errors';
 import { describeDecimalProblem, parseDecimal } from '../lib/decimal';
 import { formatNumber } from '../lib/format';
 import { dailyPostingsChart, pricePerM2Chart } from '../lib/svg-charts';
 import { errorBody, type HttpError } from '../plugins/app/error-handler';
-import { analysisCsvSchema, analysisPageSchema, type AnalysisQuery } from '../schemas/analysis';
+import { analysisCsvSchema, analysisJsonSchema, analysisPageSchema, type AnalysisJson, type AnalysisQuery } from '../schemas/analysis';
 
 const FILES: ReadonlyArray<{ key: AnswerFileKey; path: string; label: string }> = [
   { key: 'q1', path: '/analysis/q1.csv', label: 'Average and median price per m² per category' },
@@ -29,13 +34,14 @@ const FILES: ReadonlyArray<{ key: AnswerFileKey; path: string; label: string }> 
 
 const QUERY_NAMES: Record<AnalysisErrorField, string> = { month: 'month', dropThreshold: 'drop', spikeThreshold: 'spike' };
 
-/** The loader's table (data contract); only its existence is checked here. */
+/** The loader's table (data contract); probed for one row only when no answers are stored. */
 const POSTINGS_TABLE = 'postings';
-const NO_ANSWERS: AnalysisAnswers = { month: null, q1: [], q2: [], q3: [], q4: [], q5: [], weekday: [] };
 
 /** The command that loads the bundled month, as the repository README gives it. */
 const LOAD_HINT = 'npm start';
 const LOAD_COMMAND = 'node packages/loader/dist/cli.js start data/postings_february.csv --out output';
+/** The command that computes and stores the answers for the postings already loaded. */
+export const ANALYZE_COMMAND = 'npm -w loader run analyze';
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -66,117 +72,207 @@ function optionsFrom(query: AnalysisQuery): AnalysisOptions {
   return options;
 }
 
-/** The query string to carry the chosen month and thresholds into the CSV links. */
-function carriedQuery(query: AnalysisQuery): string {
+/** The query string carrying the chosen thresholds (and `month`, unless overridden) into links. */
+function carriedQuery(query: AnalysisQuery, month?: string): string {
   const params = new URLSearchParams();
   for (const key of ['month', 'drop', 'spike'] as const) {
-    const value = query[key];
+    const value = key === 'month' && month !== undefined ? month : query[key];
     if (value !== undefined && value.trim() !== '') params.set(key, value.trim());
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }
 
+export interface MonthNavigation {
+  /** The `<select name="month">` options, newest first. */
+  options: Array<{ value: string; label: string; selected: boolean }>;
+  /** The nearest month with postings before / after the shown one. */
+  previous: string | null;
+  next: string | null;
+}
+
+/**
+ * The months a user can step through: those with postings, plus the shown
+ * month when it has none (a month named in the URL), so the select always
+ * shows what the page shows.
+ */
+export function monthNavigation(months: readonly MonthTotal[], shown: string): MonthNavigation {
+  const withData = months.map((m) => m.month);
+  const listed = withData.includes(shown) ? withData : [...withData, shown].sort();
+  const options = [...listed].reverse().map((value) => ({
+    value,
+    label: withData.includes(value) ? monthLabel(value) : `${monthLabel(value)} (no postings)`,
+    selected: value === shown,
+  }));
+  const previous = withData.filter((m) => m < shown).pop() ?? null;
+  const next = withData.find((m) => m > shown) ?? null;
+  return { options, previous, next };
+}
+
+/**
+ * The stored answers (month null: no postings when they were computed),
+ * null when no answers are stored and there are no postings ("load data"),
+ * or the error to show.
+ */
+type AnswersOutcome = { answers: StoredAnswers | null; options: AnalysisOptions } | { error: HttpError };
+
+function httpError(code: ServerErrorCode, message: string): { error: HttpError } {
+  return { error: { statusCode: new ServerError(code, message).statusCode, code, message } };
+}
+
+const EMPTY_ANSWERS: AnalysisAnswers = { month: null, q1: [], q2: [], q3: [], q4: [], q5: [], weekday: [] };
+const EMPTY_JSON: Omit<AnalysisJson, 'thresholds' | 'weekday_pattern'> = {
+  ...EMPTY_ANSWERS,
+  months: [],
+  computed_at: null,
+  load_run_id: null,
+};
+
+const NOT_COMPUTED_MESSAGE = `the database has postings but no stored answers (loaded by an older version, or with --no-analysis): run ${ANALYZE_COMMAND} to compute them`;
+
+/** The JSON form of the answers: the files' rows at full precision, plus where they came from. */
+export function answersJson(answers: StoredAnswers | null, options: AnalysisOptions): AnalysisJson {
+  if (answers === null) {
+    const { drop, spike } = validateOptions(options);
+    return { ...EMPTY_JSON, thresholds: { drop, spike }, weekday_pattern: describeWeekdayPattern([]) };
+  }
+  return {
+    month: answers.month,
+    months: answers.set.months,
+    thresholds: answers.thresholds,
+    computed_at: `${answers.set.computedAt.replace(' ', 'T')}Z`,
+    load_run_id: answers.set.loadRunId,
+    q1: answers.q1,
+    q2: answers.q2,
+    q3: answers.q3,
+    q4: answers.q4,
+    q5: answers.q5,
+    weekday: answers.weekday,
+    weekday_pattern: describeWeekdayPattern(answers.weekday),
+  };
+}
+
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Without stored answers: is there anything to analyse? One row at most is read. */
+  async function withoutAnswers(db: Database, options: AnalysisOptions): Promise<AnswersOutcome> {
+    if (!(await db.knex.schema.hasTable(POSTINGS_TABLE))) return { answers: null, options };
+    const row: unknown = await db.knex(POSTINGS_TABLE).select(db.knex.raw('1 AS one')).limit(1).first();
+    return row === undefined ? { answers: null, options } : httpError(ServerErrorCode.ANSWERS_NOT_COMPUTED, NOT_COMPUTED_MESSAGE);
+  }
+
   /**
-   * The answers, or the HttpError to show: 400 for a bad option, 503 when the
-   * database is missing or not answering. A failure with a database that
-   * still answers `select 1` is a bug, and is rethrown as one (500).
+   * The stored answers of the latest finished load for this request's month
+   * and thresholds: 400 for a bad option (checked before any query), 503
+   * when the database is missing or not answering, or has postings but no
+   * stored answers. A failure with a database that still answers `select 1`
+   * is a bug, and is rethrown as one (500).
    */
-  async function answers(request: FastifyRequest, query: AnalysisQuery): Promise<AnalysisAnswers | HttpError> {
+  async function answers(request: FastifyRequest, query: AnalysisQuery): Promise<AnswersOutcome> {
     let options: AnalysisOptions;
     try {
       options = optionsFrom(query);
     } catch (error) {
       if (!(error instanceof ServerError)) throw error;
-      return { statusCode: error.statusCode, code: error.code, message: error.message };
+      return { error: { statusCode: error.statusCode, code: error.code, message: error.message } };
     }
     const db = app.database.current;
     if (db === null) {
-      return {
-        statusCode: 503,
-        code: ServerErrorCode.DATABASE_UNAVAILABLE,
-        message: app.database.configured
+      return httpError(
+        ServerErrorCode.DATABASE_UNAVAILABLE,
+        app.database.configured
           ? 'the database is unavailable: it did not answer when the server started; the server keeps trying'
           : 'no database is configured: start the server with DATABASE_URL set (e.g. sqlite:data/realxdeal.sqlite) after loading data',
-      };
+      );
     }
     try {
-      return await answerAll(db.knex, options);
+      const stored = await readAnswers(db.knex, options);
+      return stored === null ? await withoutAnswers(db, options) : { answers: stored, options };
     } catch (error) {
       if (isAnalysisError(error) && error.code !== 'ANALYSIS_UNSUPPORTED_DATABASE') {
         // Restated with the names of this page's query parameters.
         const name = error.field === undefined ? undefined : QUERY_NAMES[error.field];
         const message = name !== undefined && error.reason !== undefined ? `${name} ${error.reason}` : error.message;
-        return { statusCode: 400, code: ServerErrorCode.VALIDATION, message };
+        return httpError(ServerErrorCode.VALIDATION, message);
       }
-      const health = await app.database.check();
-      // A database nobody has loaded yet may not even have the table: that is
-      // "empty", and the page says how to load data.
-      if (health.status === 'ok' && !(await db.knex.schema.hasTable(POSTINGS_TABLE))) return NO_ANSWERS;
-      if (health.status === 'ok') throw error;
+      const health = await app.database.refresh();
+      // A schema older than the answer tables (migrations not applied, e.g.
+      // no DDL rights): the answers are simply not there yet.
+      if (health === 'ok' && !(await db.knex.schema.hasTable(ANSWER_TABLES.sets))) return await withoutAnswers(db, options);
+      if (health === 'ok') throw error;
       request.log.warn({ err: error }, 'analysis: database unavailable');
-      return { statusCode: 503, code: ServerErrorCode.DATABASE_UNAVAILABLE, message: 'the database is unavailable: it does not answer right now' };
+      return httpError(ServerErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable: it does not answer right now');
     }
   }
 
-  function isHttpError(value: AnalysisAnswers | HttpError): value is HttpError {
-    return 'statusCode' in value;
-  }
-
-  async function renderPage(reply: FastifyReply, query: AnalysisQuery, result: AnalysisAnswers | HttpError): Promise<FastifyReply> {
+  async function renderPage(reply: FastifyReply, query: AnalysisQuery, result: AnswersOutcome): Promise<FastifyReply> {
     const carried = carriedQuery(query);
     const files = FILES.map((f) => ({ ...f, href: `${f.path}${carried}`, filename: ANSWER_FILES[f.key] }));
     const form = { month: query.month ?? '', drop: query.drop ?? '', spike: query.spike ?? '' };
-    if (isHttpError(result)) {
-      const html = await reply.viewAsync('analysis.eta', { title: 'Analysis', state: 'error', error: result, form, files, loadHint: LOAD_HINT, loadCommand: LOAD_COMMAND });
-      return reply.status(result.statusCode).type('text/html; charset=utf-8').send(html);
+    const common = { files, jsonHref: `/analysis.json${carried}`, form, loadHint: LOAD_HINT, loadCommand: LOAD_COMMAND, analyzeCommand: ANALYZE_COMMAND, nav: null };
+    if ('error' in result) {
+      const html = await reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'error', error: result.error });
+      return reply.status(result.error.statusCode).type('text/html; charset=utf-8').send(html);
     }
-    if (result.month === null) {
-      const html = await reply.viewAsync('analysis.eta', { title: 'Analysis', state: 'empty', error: null, form, files, loadHint: LOAD_HINT, loadCommand: LOAD_COMMAND });
+    const answers = result.answers;
+    if (answers === null || answers.month === null) {
+      const html = await reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'empty', error: null });
       return reply.type('text/html; charset=utf-8').send(html);
     }
-    const label = monthLabel(result.month);
+    const month = answers.month;
+    const label = monthLabel(month);
+    const nav = monthNavigation(answers.set.months, month);
     const view = {
+      ...common,
       title: `Analysis, ${label}`,
       state: 'ready',
       error: null,
-      form,
-      files,
-      month: result.month,
+      month,
       monthLabel: label,
-      dailyChart: dailyPostingsChart(result.q4, result.q5, `New postings per day, ${label}`),
-      priceChart: pricePerM2Chart(result.q1, 'Price per m² by category', 'EUR/m²'),
-      weekdaySentence: describeWeekdayPattern(result.weekday),
-      q1: result.q1.map((r) => ({
+      nav: {
+        ...nav,
+        previousHref: nav.previous === null ? null : `/analysis${carriedQuery(query, nav.previous)}`,
+        previousLabel: nav.previous === null ? null : monthLabel(nav.previous),
+        nextHref: nav.next === null ? null : `/analysis${carriedQuery(query, nav.next)}`,
+        nextLabel: nav.next === null ? null : monthLabel(nav.next),
+      },
+      computedAt: answers.set.computedAt,
+      loadRunId: answers.set.loadRunId,
+      dailyChart: dailyPostingsChart(answers.q4, answers.q5, `New postings per day, ${label}`),
+      priceChart: pricePerM2Chart(answers.q1, 'Price per m² by category', 'EUR/m²'),
+      weekdaySentence: describeWeekdayPattern(answers.weekday),
+      q1: answers.q1.map((r) => ({
         category: r.category,
         postings: r.postings,
         avg: formatNumber(r.avg_price_per_m2),
         median: formatNumber(r.median_price_per_m2),
       })),
-      q2: result.q2,
-      q3: result.q3,
-      q4: result.q4.map((r) => ({
+      q2: answers.q2,
+      q3: answers.q3,
+      q4: answers.q4.map((r) => ({
         ...r,
         previous: r.previous_day_postings === null ? '' : String(r.previous_day_postings),
         change: changeCell(r.change_pct),
-        alert: result.q5.find((a) => a.day === r.day)?.kind ?? null,
+        alert: answers.q5.find((a) => a.day === r.day)?.kind ?? null,
       })),
-      q5: result.q5.map((r) => ({
+      q5: answers.q5.map((r) => ({
         ...r,
         previous: r.previous_day_postings === null ? '' : String(r.previous_day_postings),
         change: changeCell(r.change_pct),
       })),
-      weekday: result.weekday.map((r) => ({ ...r, mean: formatNumber(r.mean_postings, 4) })),
+      weekday: answers.weekday.map((r) => ({ ...r, mean: formatNumber(r.mean_postings, 4) })),
     };
     const html = await reply.viewAsync('analysis.eta', view);
     return reply.type('text/html; charset=utf-8').send(html);
   }
 
   /** Untyped reply: the status comes from the HttpError, which the schema types cannot follow. */
-  async function sendAnswerFile(reply: FastifyReply, key: AnswerFileKey, result: AnalysisAnswers | HttpError): Promise<FastifyReply> {
-    if (isHttpError(result)) return reply.status(result.statusCode).send(errorBody(new ServerError(result.code, result.message)));
-    const csv = await answerCsv(key, result);
+  function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
+    return reply.status(error.statusCode).send(errorBody(new ServerError(error.code, error.message)));
+  }
+
+  async function sendAnswerFile(reply: FastifyReply, key: AnswerFileKey, result: AnswersOutcome): Promise<FastifyReply> {
+    if ('error' in result) return sendError(reply, result.error);
+    const csv = await answerCsv(key, result.answers ?? EMPTY_ANSWERS);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${ANSWER_FILES[key]}"`)
@@ -187,6 +283,15 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: analysisPageSchema,
     config: { html: true },
     handler: async (request, reply) => renderPage(reply, request.query, await answers(request, request.query)),
+  });
+
+  app.get('/analysis.json', {
+    schema: analysisJsonSchema,
+    handler: async (request, reply) => {
+      const result = await answers(request, request.query);
+      if ('error' in result) return sendError(reply, result.error);
+      return reply.send(answersJson(result.answers, result.options));
+    },
   });
 
   for (const file of FILES) {

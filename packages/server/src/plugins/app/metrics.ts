@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +48,18 @@ export class ServerMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  /** `database_up`: the latest background check, read at scrape time (no query of its own). */
+  watchDatabase(status: () => string): void {
+    new Gauge({
+      name: 'database_up',
+      help: 'Whether the latest background database check answered select 1 (1) or not (0, also when none is configured).',
+      registers: [this.registry],
+      collect() {
+        this.set(status() === 'ok' ? 1 : 0);
+      },
+    });
+  }
 }
 
 /** Requests that reached no route share one label, so a scan cannot explode cardinality. */
@@ -56,6 +68,7 @@ const UNMATCHED_ROUTE = 'unmatched';
 export default fp(
   async (app) => {
     const metrics = new ServerMetrics();
+    metrics.watchDatabase(() => app.database.status);
     app.decorate('metrics', metrics);
     // prom-client hashes a label object on every inc/observe; a request
     // records only a few distinct label sets (route templates x status
@@ -78,5 +91,5 @@ export default fp(
     });
     app.addHook('onClose', async () => metrics.registry.clear());
   },
-  { name: 'realxdeal-metrics' },
+  { name: 'realxdeal-metrics', dependencies: ['realxdeal-database'] },
 );
