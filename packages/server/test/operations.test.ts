@@ -160,13 +160,19 @@ describe('GET /docs', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.0.3');
-    for (const route of ['/predict', '/batch_prediction', '/v2/models/{name}/infer', '/healthz', '/readyz', '/metrics', '/single_prediction']) {
+    for (const route of ['/predict', '/batch_prediction', '/v2/models/{name}/infer', '/healthz', '/readyz', '/metrics', '/single_prediction', '/analysis', '/analysis.json']) {
       expect(Object.keys(doc.paths)).toContain(route);
     }
     const get = doc.paths['/predict'].get;
     expect(get.parameters).toEqual([expect.objectContaining({ name: 'x', in: 'query', required: true })]);
     expect(Object.keys(get.responses)).toEqual(['200', '400']);
     expect(Object.keys(doc.paths['/v2/models/{name}/infer'].post.responses)).toEqual(['200', '400', '404']);
+    const answers = doc.paths['/analysis.json'].get;
+    expect(answers.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['drop', 'month', 'spike']);
+    expect(Object.keys(answers.responses)).toEqual(['200', '400', '503']);
+    expect(Object.keys(answers.responses['200'].content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['month', 'q1', 'q2', 'q3', 'q4', 'q5', 'weekday', 'weekday_pattern']),
+    );
   });
 
   it('serves Swagger UI with CSP allowances scoped to /docs', async () => {
