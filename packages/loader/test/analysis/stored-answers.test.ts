@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { ANSWER_TABLES, answerAll, readAnswers, storeAnswers } from 'analysis';
 import { loadCsv, type Database } from 'loader';
 import { runAnalyzeCommand } from '../../src/cli/analyze-command';
+import { runLoadCommand } from '../../src/cli/load-command';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/engines';
 import { fakeIo } from '../helpers/fake-io';
 import { MARKET_POSTINGS } from './__fixtures__/market-fixture';
@@ -103,8 +104,9 @@ describe.each(ENGINES)('stored answers on %s', (engine) => {
       ['2021-03-01', 2],
       ['2021-03-03', 1],
     ]);
-    // "The month" is March (3 postings); February is still one query away.
+    // "The month" is March (3 postings), also the latest; February is still one query away.
     expect((await readAnswers(db.knex))?.month).toBe('2021-03');
+    expect((await readAnswers(db.knex, { month: 'latest' }))?.month).toBe('2021-03');
     expect((await readAnswers(db.knex, { month: '2021-02' }))?.q3).toEqual([
       { day: '2021-02-01', postings: 0 },
       { day: '2021-02-28', postings: 1 },
@@ -154,6 +156,18 @@ describe.each(ENGINES)('stored answers on %s', (engine) => {
     await loadCsv(db, file, { rejectFile: null });
     await loadCsv(db, file, { rejectFile: null, answers: false });
     expect(await readAnswers(db.knex)).toBeNull();
+  });
+
+  it('start with several files stores them once, after the last, tied to its load', async () => {
+    const second = path.join(tdb.dir, 'reloaded.csv');
+    fs.writeFileSync(second, RELOADED);
+    const io = fakeIo({ INIT_CWD: tdb.dir });
+    expect(await runLoadCommand([file, second, '--database-url', tdb.url, '--out', path.join(tdb.dir, 'out'), '--quiet'], io)).toBe(0);
+    const runs: Array<{ id: unknown }> = await db.knex('load_runs').select('id').orderBy('id');
+    expect(runs).toHaveLength(2);
+    expect(await sets()).toEqual([{ id: expect.any(Number), load_run_id: Number(runs[1]?.id) }]);
+    // The answers describe the table after both files: the second file's price won.
+    expect((await readAnswers(db.knex))?.q2[0]).toEqual({ category: 'APARTMENT_RENT', online_postings: 1 });
   });
 
   it('analyze stores them, tied to the newest finished load', async () => {
