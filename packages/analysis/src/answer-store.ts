@@ -135,8 +135,7 @@ export async function readAnswers(knex: Knex, options: AnalysisOptions = {}): Pr
   const thresholds = validateOptions(options);
   return knex.transaction(async (trx) => {
     const set = (await trx(ANSWER_TABLES.sets).select('id', 'load_run_id', 'computed_at').orderBy('id', 'desc').first()) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
     if (set === undefined) return null;
     const setId = toNumber(set.id, 'answer_sets.id');
     const monthRows: Array<Record<string, unknown>> = await trx(ANSWER_TABLES.months)

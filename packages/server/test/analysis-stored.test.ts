@@ -78,14 +78,20 @@ describe.each(ENGINES)('the analysis routes read the stored answers, on %s', (en
   it('shows the same answers on the page', async () => {
     const main = mainOf((await app.inject({ method: 'GET', url: '/analysis' })).body);
     expect(main).toContain('<tr><td>HOUSE_BUY</td><td class="num">4</td><td class="num">3625</td><td class="num">3500</td></tr>');
-    expect(main).toContain('<tr class="alert-spike"><td>2024-02-06</td><td class="num">4</td><td class="num">1</td><td class="num">300</td><td>spike</td></tr>');
+    expect(main).toContain(
+      '<tr class="alert-spike"><td>2024-02-06</td><td class="num">4</td><td class="num">1</td><td class="num">300</td><td>spike</td></tr>',
+    );
     expect(main).toContain('<tr><td>2024-02-29</td><td class="num">0</td></tr>');
   });
 
   it('lists the months with data newest first, with links to the previous and next month', async () => {
     const main = mainOf((await app.inject({ method: 'GET', url: '/analysis?drop=-80' })).body);
     const select = /<select id="month" name="month"[^>]*>([\s\S]*?)<\/select>/.exec(main)?.[1] ?? '';
-    const options = [...select.matchAll(/<option value="([^"]+)"( selected)?>([^<]+)<\/option>/g)].map((m) => [m[1], m[2] === ' selected', m[3]]);
+    const options = [...select.matchAll(/<option value="([^"]+)"( selected)?>([^<]+)<\/option>/g)].map((m) => [
+      m[1],
+      m[2] === ' selected',
+      m[3],
+    ]);
     expect(options).toEqual([
       ['2024-03', false, 'March 2024'],
       ['2024-02', true, 'February 2024'],

@@ -229,6 +229,6 @@ export async function loadHistory(knex: Knex, options: LoadHistoryOptions = {}):
 
 /** The newest load that finished, which `analyze` ties its answers to; null if none did. */
 export async function latestFinishedRunId(db: Database): Promise<number | null> {
-  const row = (await db.knex('load_runs').where({ outcome: 'finished' }).max({ id: 'id' }).first()) as { id?: unknown } | undefined;
+  const row: { id?: unknown } | undefined = await db.knex('load_runs').where({ outcome: 'finished' }).max({ id: 'id' }).first();
   return row?.id === null || row?.id === undefined ? null : Number(row.id);
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Knex } from 'knex';
-import { ANSWER_TABLES, answerAll, readAnswers, storeAnswers } from 'analysis';
+import { ANSWER_TABLES, answerAll, readAnswers, storeAnswers, type AnalysisOptions } from 'analysis';
 import { loadCsv, type Database } from 'loader';
 import { runAnalyzeCommand } from '../../src/cli/analyze-command';
 import { runLoadCommand } from '../../src/cli/load-command';
@@ -29,7 +29,10 @@ const TWO_MONTHS = [
 ].join('\n');
 
 /** The same postings, the fifth now 1500 EUR (50 /m²) and OFFLINE. */
-const RELOADED = TWO_MONTHS.replace(`${uuid(5)},APARTMENT_RENT,,900,30,2021-03-03 08:00:00,ONLINE`, `${uuid(5)},APARTMENT_RENT,,1500,30,2021-03-03 08:00:00,OFFLINE`);
+const RELOADED = TWO_MONTHS.replace(
+  `${uuid(5)},APARTMENT_RENT,,900,30,2021-03-03 08:00:00,ONLINE`,
+  `${uuid(5)},APARTMENT_RENT,,1500,30,2021-03-03 08:00:00,OFFLINE`,
+);
 
 /** Statements that read or write the postings table (not a column named postings). */
 const TOUCHES_POSTINGS = /\b(from|join|into|update|table)\s+[`"]?postings\b/i;
@@ -120,7 +123,12 @@ describe.each(ENGINES)('stored answers on %s', (engine) => {
     expect(second.runId).not.toBe(first.runId);
     expect(await sets()).toEqual([{ id: expect.any(Number), load_run_id: second.runId }]);
     const answers = await readAnswers(db.knex);
-    expect(answers?.q1[0]).toEqual({ category: 'APARTMENT_RENT', postings: 3, avg_price_per_m2: expect.closeTo(85 / 3, 12), median_price_per_m2: 20 });
+    expect(answers?.q1[0]).toEqual({
+      category: 'APARTMENT_RENT',
+      postings: 3,
+      avg_price_per_m2: expect.closeTo(85 / 3, 12),
+      median_price_per_m2: 20,
+    });
     expect(answers?.q2[0]).toEqual({ category: 'APARTMENT_RENT', online_postings: 1 });
     // Only the new set's rows are left in every child table.
     for (const table of [ANSWER_TABLES.categories, ANSWER_TABLES.months, ANSWER_TABLES.days]) {
@@ -179,11 +187,12 @@ describe.each(ENGINES)('stored answers on %s', (engine) => {
 });
 
 describe.each(ENGINES)('stored answers equal the answers computed from postings, on %s', (engine) => {
-  it.each([
+  it.each<[AnalysisOptions]>([
     [{}],
     [{ month: '2024-01' }],
     [{ month: '2024-03', dropThreshold: -50, spikeThreshold: 50 }],
     [{ month: '1999-12' }],
+    [{ month: 'latest' }],
   ])('with options %j', async (options) => {
     const seeded = await seededDatabase(engine, MARKET_POSTINGS);
     try {

@@ -43,7 +43,20 @@ const LOAD_COMMAND = 'node packages/loader/dist/cli.js start data/postings_febru
 /** The command that computes and stores the answers for the postings already loaded. */
 export const ANALYZE_COMMAND = 'npm -w loader run analyze';
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function monthLabel(month: string): string {
   const [year, m] = month.split('-');
@@ -208,7 +221,15 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const carried = carriedQuery(query);
     const files = FILES.map((f) => ({ ...f, href: `${f.path}${carried}`, filename: ANSWER_FILES[f.key] }));
     const form = { month: query.month ?? '', drop: query.drop ?? '', spike: query.spike ?? '' };
-    const common = { files, jsonHref: `/analysis.json${carried}`, form, loadHint: LOAD_HINT, loadCommand: LOAD_COMMAND, analyzeCommand: ANALYZE_COMMAND, nav: null };
+    const common = {
+      files,
+      jsonHref: `/analysis.json${carried}`,
+      form,
+      loadHint: LOAD_HINT,
+      loadCommand: LOAD_COMMAND,
+      analyzeCommand: ANALYZE_COMMAND,
+      nav: null,
+    };
     if ('error' in result) {
       const html = await reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'error', error: result.error });
       return reply.status(result.error.statusCode).type('text/html; charset=utf-8').send(html);
@@ -273,10 +294,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function sendAnswerFile(reply: FastifyReply, key: AnswerFileKey, result: AnswersOutcome): Promise<FastifyReply> {
     if ('error' in result) return sendError(reply, result.error);
     const csv = await answerCsv(key, result.answers ?? EMPTY_ANSWERS);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${ANSWER_FILES[key]}"`)
-      .send(csv);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${ANSWER_FILES[key]}"`).send(csv);
   }
 
   app.get('/analysis', {

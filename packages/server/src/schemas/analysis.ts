@@ -51,7 +51,9 @@ const DailyChangeFields = {
 /** The answers as JSON: the answer files' columns, numbers at full precision (the files round to 6 decimals). */
 export const AnalysisJsonSchema = Type.Object(
   {
-    month: Type.Union([Type.String(), Type.Null()], { description: "The month questions 3-5 cover, 'YYYY-MM'; null when there are no postings" }),
+    month: Type.Union([Type.String(), Type.Null()], {
+      description: "The month questions 3-5 cover, 'YYYY-MM'; null when there are no postings",
+    }),
     months: Type.Array(Type.Object({ month: Type.String(), postings: Type.Integer() }), {
       description: 'Every month with postings, oldest first',
     }),
@@ -82,9 +84,7 @@ export type AnalysisJson = Static<typeof AnalysisJsonSchema>;
 export const analysisJsonSchema = {
   tags: ['analysis'],
   summary: 'The five answers and the weekday pattern as JSON',
-  description:
-    'The same stored answers as /analysis and the answer files; numbers at full precision. ' +
-    'Never scans the postings table.',
+  description: 'The same stored answers as /analysis and the answer files; numbers at full precision. ' + 'Never scans the postings table.',
   querystring: AnalysisQuerySchema,
   response: {
     200: AnalysisJsonSchema,

@@ -10,7 +10,9 @@ import type { Knex } from 'knex';
  * JS Date by a driver.
  */
 export async function up(knex: Knex): Promise<void> {
-  const mysql = knex.client.config.client !== 'better-sqlite3';
+  // knex types the client config as any; only its name matters here.
+  const client: unknown = (knex.client as { config?: { client?: unknown } }).config?.client;
+  const mysql = client !== 'better-sqlite3';
   const binary = (t: Knex.CreateTableBuilder): void => {
     if (mysql) {
       t.charset('utf8mb4');
