@@ -1,4 +1,11 @@
-import { readAnswers, writeAnswerFiles, type AnalysisAnswers, type AnalysisErrorField, type AnalysisOptions, type AnswerFileKey } from 'analysis';
+import {
+  readAnswers,
+  writeAnswerFiles,
+  type AnalysisAnswers,
+  type AnalysisErrorField,
+  type AnalysisOptions,
+  type AnswerFileKey,
+} from 'analysis';
 import type { Database } from '../db/open-database';
 import { LoaderError } from '../errors';
 import type { CliIo } from './cli-io';
@@ -55,7 +62,10 @@ export async function writeStoredAnswers(
   const answers = await readAnswers(db.knex, options);
   if (answers === null) {
     // Only another job clearing them between our store and this read gets here.
-    throw new LoaderError('LOADER_WRITE_FAILED', 'the stored answers were removed by another job before the files were written; run analyze again');
+    throw new LoaderError(
+      'LOADER_WRITE_FAILED',
+      'the stored answers were removed by another job before the files were written; run analyze again',
+    );
   }
   return { answers, files: await writeAnswerFiles(answers, outDir) };
 }
