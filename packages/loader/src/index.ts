@@ -24,7 +24,7 @@ export { CsvRecordSplitter, splitRecords, findRecordEnd, DEFAULT_MAX_RECORD_BYTE
 export type { CsvRecordSink, CsvSplitOptions, CsvRecord, UnreadableProblem } from './csv/csv-records';
 export { resolveDatabaseUrl, resolveUserPath } from './cli/cli-paths';
 export { LOAD_USAGE } from './cli/load-command';
-export { ANALYZE_USAGE } from './cli/analyze-command';
+export { ANALYZE_USAGE, runAnalyzeCommand } from './cli/analyze-command';
 export { TRAIN_USAGE } from './cli/train-command';
 export { MIGRATE_USAGE } from './cli/migrate-command';
 export { parseCommandArgs, runJob, withDatabase } from './cli/run-command';

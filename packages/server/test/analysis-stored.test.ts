@@ -3,11 +3,10 @@ import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ANSWER_FILES, answerCsv, storeAnswers, type AnalysisAnswers, type AnswerFileKey } from 'analysis';
 import { buildTestApp, mainOf } from './helpers';
-import { ENGINES } from '../../loader/test/helpers/engines';
-import { fakeIo } from '../../loader/test/helpers/fake-io';
+import { runAnalyzeCommand } from 'loader';
+import { ENGINES, fakeIo } from 'tools/testing';
 import { MARKET_CSV, MARKET_POSTINGS } from '../../loader/test/analysis/__fixtures__/market-fixture';
 import { seededDatabase, type SeededDatabase } from '../../loader/test/analysis/seeded-database';
-import { runAnalyzeCommand } from '../../loader/src/cli/analyze-command';
 
 const CSV_ROUTES: Record<AnswerFileKey, string> = {
   q1: '/analysis/q1.csv',

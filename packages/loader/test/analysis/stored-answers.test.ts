@@ -5,8 +5,7 @@ import { ANSWER_TABLES, answerAll, readAnswers, storeAnswers, type AnalysisOptio
 import { loadCsv, type Database } from 'loader';
 import { runAnalyzeCommand } from '../../src/cli/analyze-command';
 import { runLoadCommand } from '../../src/cli/load-command';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/engines';
-import { fakeIo } from '../helpers/fake-io';
+import { createTestDatabase, ENGINES, fakeIo, type TestDatabase } from 'tools/testing';
 import { MARKET_POSTINGS } from './__fixtures__/market-fixture';
 import { seededDatabase } from './seeded-database';
 
