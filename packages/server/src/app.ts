@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ModelArtifact } from '@realxdeal/model';
 import type { Database } from 'loader';
+import { clientErrors } from './client-errors';
 import { defaultConfig, type ServerConfig } from './config';
 import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
@@ -55,8 +56,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         ? { level: config.LOG_LEVEL }
         : { level: config.LOG_LEVEL, ...options.logger };
 
+  const connectionErrors = clientErrors();
   const app = Fastify({
     logger,
+    clientErrorHandler: connectionErrors.handler,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -78,6 +81,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { coerceTypes: false } },
     logController: new AccessLogController(config.ACCESS_LOG_SAMPLE),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Which socket has a response under way, so a client error on it closes
+  // the socket instead of writing a second response into the first.
+  app.addHook('onRequest', connectionErrors.track);
 
   // Once close() starts, answers to requests still in flight say
   // `Connection: close`, so keep-alive sockets do not hold shutdown open

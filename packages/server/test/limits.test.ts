@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -117,6 +118,94 @@ describe('timeouts', () => {
         'POST /batch_prediction HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n\r\n--b\r\nabcd',
       );
       expect(await closed).not.toMatch(/^HTTP\/1\.1 200/);
+    });
+  });
+  it('cuts a streaming answer off cleanly when its request times out, never splicing a 408 into it', async () => {
+    await withApp({}, async (app) => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const serverSide = new Promise<net.Socket>((resolve) => app.server.once('connection', resolve));
+      const { payload, headers } = multipartBody(`x${','.repeat(999)}\n${'1\n'.repeat(200_000)}`);
+      const client = net.connect(port, '127.0.0.1');
+      client.write(
+        `POST /batch_prediction HTTP/1.1\r\nHost: x\r\nContent-Type: ${headers['content-type']}\r\nContent-Length: ${payload.length}\r\n\r\n`,
+      );
+      // Half the upload, then silence: a slow client whose answer has started.
+      client.write(payload.subarray(0, payload.length / 2));
+      const socket = await serverSide;
+      const received = new Promise<string>((resolve) => {
+        let text = '';
+        client.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        // Being cut off while still connected is the expected end here.
+        client.on('error', () => undefined);
+        client.on('close', () => resolve(text));
+      });
+      // Once the server has written everything it could, time the request out
+      // as Node's REQUEST_TIMEOUT_MS check does: a clientError on its socket.
+      let written = -1;
+      while (socket.bytesWritten === 0 || socket.bytesWritten !== written || socket.writableLength > 0) {
+        written = socket.bytesWritten;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      app.server.emit('clientError', Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+      const text = await received;
+      expect(text.startsWith('HTTP/1.1 200 OK')).toBe(true);
+      expect(text).not.toContain('HTTP/1.1 408');
+    });
+  });
+
+  it('still answers 408 to a request whose answer has not started', async () => {
+    await withApp({}, async (app) => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const serverSide = new Promise<net.Socket>((resolve) => app.server.once('connection', resolve));
+      const client = net.connect(port, '127.0.0.1');
+      client.write(
+        'POST /batch_prediction HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000\r\n\r\n--b',
+      );
+      const received = new Promise<string>((resolve) => {
+        let text = '';
+        client.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        client.on('close', () => resolve(text));
+      });
+      const socket = await serverSide;
+      app.server.emit('clientError', Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+      expect(await received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    });
+  });
+});
+
+describe('POST /batch_prediction over a real socket', () => {
+  it('streams every row of an upload many times smaller than its answer, intact', async () => {
+    await withApp({}, async (app) => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const rows = 200_000;
+      const { payload, headers } = multipartBody(`x${','.repeat(999)}\n${'1\n'.repeat(rows)}`);
+      const answer = await new Promise<{ status: number; lines: number; last: string }>((resolve, reject) => {
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/batch_prediction',
+            headers: { ...headers, 'content-length': String(payload.length) },
+          },
+          (response) => {
+            let lines = 0;
+            let tail = '';
+            response.on('data', (chunk: Buffer) => {
+              for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+              tail = (tail + chunk.toString('latin1')).slice(-200);
+            });
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, lines, last: tail.trimEnd().split('\n').pop() ?? '' }));
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(payload);
+      });
+      expect(answer).toEqual({ status: 200, lines: rows + 1, last: '1,,row has 1 fields but the header has 1000; written as read' });
     });
   });
 });
