@@ -68,7 +68,7 @@ export async function computeAnswers(knex: Knex): Promise<ComputedAnswers> {
 
 function insertId(result: unknown): number {
   const first: unknown = Array.isArray(result) ? result[0] : result;
-  const id = typeof first === 'object' && first !== null && 'id' in first ? (first as { id: unknown }).id : first;
+  const id = typeof first === 'object' && first !== null && 'id' in first ? first.id : first;
   return toNumber(id, 'answer_sets.id');
 }
 
@@ -125,6 +125,23 @@ export async function clearAnswers(knex: Knex): Promise<void> {
 }
 
 /**
+ * Identifies the latest stored set in one indexed read (null when none):
+ * `id:computed_at`, which no later set can repeat even where an engine
+ * reuses an id after every set was cleared. A caller may keep what it
+ * derived from a set under this key until it changes.
+ */
+export async function latestAnswerSetKey(knex: Knex): Promise<string | null> {
+  const row = (await knex(ANSWER_TABLES.sets).select('id', 'computed_at').orderBy('id', 'desc').first()) as
+    Record<string, unknown> | undefined;
+  return row === undefined ? null : answerSetKey(toNumber(row.id, 'answer_sets.id'), toText(row.computed_at, 'computed_at'));
+}
+
+/** The key `latestAnswerSetKey` gives for a set. */
+export function answerSetKey(id: number, computedAt: string): string {
+  return `${id}:${computedAt}`;
+}
+
+/**
  * The answers for one month and thresholds from the latest stored set, or
  * null when none is stored. Never reads `postings`: a handful of indexed
  * reads of small tables (the categories, the months, one month of days),
@@ -138,13 +155,12 @@ export async function readAnswers(knex: Knex, options: AnalysisOptions = {}): Pr
       Record<string, unknown> | undefined;
     if (set === undefined) return null;
     const setId = toNumber(set.id, 'answer_sets.id');
-    const monthRows: Array<Record<string, unknown>> = await trx(ANSWER_TABLES.months)
-      .select('month', 'postings')
-      .where('answer_set_id', setId)
-      .orderBy('month');
+    const monthRows = (await trx(ANSWER_TABLES.months).select('month', 'postings').where('answer_set_id', setId).orderBy('month')) as Array<
+      Record<string, unknown>
+    >;
     const months = monthRows.map((r) => ({ month: toText(r.month, 'month'), postings: toNumber(r.postings, 'postings') }));
     const month = chooseMonth(options.month, months);
-    const categoryRows: Array<Record<string, unknown>> = await trx(ANSWER_TABLES.categories).select('*').where('answer_set_id', setId);
+    const categoryRows = (await trx(ANSWER_TABLES.categories).select('*').where('answer_set_id', setId)) as Array<Record<string, unknown>>;
     const q1: CategoryPrice[] = [];
     const q2: CategoryOnline[] = [];
     categoryRows.sort((a, b) => compareText(toText(a.category, 'category'), toText(b.category, 'category')));
@@ -161,11 +177,11 @@ export async function readAnswers(knex: Knex, options: AnalysisOptions = {}): Pr
     let days: Array<{ day: string; postings: number }> = [];
     if (month !== null) {
       const bounds = monthBounds(month);
-      const dayRows: Array<Record<string, unknown>> = await trx(ANSWER_TABLES.days)
+      const dayRows = (await trx(ANSWER_TABLES.days)
         .select('day', 'postings')
         .where('answer_set_id', setId)
         .andWhere('day', '>=', bounds.firstDay)
-        .andWhere('day', '<=', bounds.lastDay);
+        .andWhere('day', '<=', bounds.lastDay)) as Array<Record<string, unknown>>;
       days = dayRows.map((r) => ({ day: toText(r.day, 'day'), postings: toNumber(r.postings, 'postings') }));
     }
     const info: AnswerSetInfo = {

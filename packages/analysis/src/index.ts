@@ -32,6 +32,8 @@ export {
   storeAnswers,
   clearAnswers,
   readAnswers,
+  latestAnswerSetKey,
+  answerSetKey,
 } from './answer-store';
 export type { DbAnswerSetRow, DbAnswerCategoryRow, DbAnswerMonthRow, DbAnswerDayRow } from './answer-store';
 export { ANSWER_FILES, ANSWER_COLUMNS, answerCsv, answerRows, writeAnswerFiles, runAll } from './answer-files';

@@ -175,6 +175,25 @@ describe.each(ENGINES)('a database with postings but no stored answers, on %s', 
     }
   });
 
+  it('serves a new stored set at once, never an earlier view of the old one', async () => {
+    await storeAnswers(seeded.db.knex);
+    const before = (await app.inject({ method: 'GET', url: '/analysis/q2.csv' })).body;
+    expect(before).toBe(MARKET_CSV.q2);
+    expect((await app.inject({ method: 'GET', url: '/analysis/q2.csv' })).body).toBe(before);
+    const page = mainOf((await app.inject({ method: 'GET', url: '/analysis' })).body);
+    // HOUSE_BUY has no ONLINE posting in the fixture; make one ONLINE and store again.
+    const [one] = await seeded.db.knex('postings').select('uuid').where({ category: 'HOUSE_BUY' }).orderBy('uuid').limit(1);
+    await seeded.db
+      .knex('postings')
+      .where({ uuid: (one as { uuid: string }).uuid })
+      .update({ status: 'ONLINE' });
+    await storeAnswers(seeded.db.knex);
+    expect((await app.inject({ method: 'GET', url: '/analysis/q2.csv' })).body).toBe(before.replace('HOUSE_BUY,0', 'HOUSE_BUY,1'));
+    const after = mainOf((await app.inject({ method: 'GET', url: '/analysis' })).body);
+    expect(after).not.toBe(page);
+    expect(after).toContain('<tr><td>HOUSE_BUY</td><td class="num">1</td></tr>');
+  });
+
   it('shows the answers once they are stored, with no restart', async () => {
     await storeAnswers(seeded.db.knex);
     const res = await app.inject({ method: 'GET', url: '/analysis/q3.csv' });

@@ -16,6 +16,10 @@
  *   route that only reads the body, i.e. the cost of moving the bytes.
  *   Targets: 1M rows in under 0.8 s; the server's peak RSS under 150 MB and
  *   flat (5M within 10 % of 1M).
+ * - Analysis (server-analysis.ts): `/analysis` p99 and `/predict` p99 alone
+ *   vs while `/analysis` is requested in a loop, at 1M postings on SQLite
+ *   and MariaDB. Targets: /analysis p99 < 50 ms; /predict p99 under that
+ *   load <= max(2 x alone, 10 ms).
  *
  * Each server runs in its own child process (this file with `--role`), so the
  * load generator shares neither heap nor event loop with it; with two or
@@ -30,6 +34,7 @@
  *   npm run bench:server
  *   node tools/dist/bench/bench-server.js [--duration 10] [--warmup 2] [--connections 64]
  *        [--rounds 3] [--rows 1000000] [--big-rows 5000000] [--runs 3] [--skip-http] [--skip-batch] [--skip-big]
+ *        [--skip-analysis] [--analysis-rows 1000000] [--analysis-duration 5] [--analysis-engine sqlite|mysql|both]
  *
  * Traffic goes to 127.0.0.1 only; every wait is bounded in time.
  */
@@ -60,6 +65,10 @@ import {
   type Server,
 } from './server-children';
 import { benchResult, makeLog, median, positive, table } from './report';
+import { ANALYSIS_P99_TARGET_MS, measureAnalysis, predictTargetMs } from './server-analysis';
+
+/** MariaDB for the /analysis figures: MYSQL_URL, else the local test server. */
+const MYSQL_URL = process.env.MYSQL_URL?.trim() || 'mysql://root@127.0.0.1:3306/test';
 
 const PREDICT_PATH = '/predict?x=2';
 const RPS_RATIO_TARGET = 0.8;
@@ -82,6 +91,10 @@ interface Args {
   skipHttp: boolean;
   skipBatch: boolean;
   skipBig: boolean;
+  skipAnalysis: boolean;
+  analysisRows: number;
+  analysisDuration: number;
+  analysisEngines: Array<'sqlite' | 'mysql'>;
 }
 
 function parseCommandLine(argv: string[]): Args & { role?: string; database?: string } {
@@ -100,8 +113,14 @@ function parseCommandLine(argv: string[]): Args & { role?: string; database?: st
       'skip-http': { type: 'boolean', default: false },
       'skip-batch': { type: 'boolean', default: false },
       'skip-big': { type: 'boolean', default: false },
+      'skip-analysis': { type: 'boolean', default: false },
+      'analysis-rows': { type: 'string' },
+      'analysis-duration': { type: 'string' },
+      'analysis-engine': { type: 'string' },
     },
   });
+  const engine = values['analysis-engine'] ?? 'both';
+  if (!['sqlite', 'mysql', 'both'].includes(engine)) throw new Error(`--analysis-engine must be sqlite, mysql or both, got ${engine}`);
   return {
     role: values.role,
     database: values.database,
@@ -115,6 +134,10 @@ function parseCommandLine(argv: string[]): Args & { role?: string; database?: st
     skipHttp: values['skip-http'] ?? false,
     skipBatch: values['skip-batch'] ?? false,
     skipBig: values['skip-big'] ?? false,
+    skipAnalysis: values['skip-analysis'] ?? false,
+    analysisRows: positive('analysis-rows', values['analysis-rows'], 1_000_000),
+    analysisDuration: positive('analysis-duration', values['analysis-duration'], 5),
+    analysisEngines: engine === 'both' ? ['sqlite', 'mysql'] : [engine as 'sqlite' | 'mysql'],
   };
 }
 
@@ -127,6 +150,8 @@ async function runApp(database: string): Promise<void> {
     LOG_LEVEL: 'silent',
     DATABASE_URL: database,
     RATE_LIMIT_PER_MINUTE: RATE_LIMIT_OUT_OF_REACH,
+    // The dashboard's own tighter limit would answer the /analysis loop with 429s.
+    ANALYSIS_RATE_LIMIT_PER_MINUTE: RATE_LIMIT_OUT_OF_REACH,
   });
   process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
   const address = server.app.server.address();
@@ -434,6 +459,38 @@ async function main(argv: string[]): Promise<void> {
         ]);
       }
     }
+    if (!args.skipAnalysis) {
+      for (const engine of args.analysisEngines) {
+        const f = await measureAnalysis(__filename, engine, args.analysisRows, args.analysisDuration, MYSQL_URL);
+        const where = `${millions(f.rows)} rows, ${engine === 'sqlite' ? 'SQLite' : 'MariaDB'}`;
+        const analysisOk = f.analysisP99 < ANALYSIS_P99_TARGET_MS;
+        const target = predictTargetMs(f.predictAloneP99);
+        const predictOk = f.predictLoadedP99 <= target;
+        failed ||= !analysisOk || !predictOk;
+        benchResult({ figure: `GET /analysis p99, ${where}`, value: f.analysisP99, unit: 'ms', target: `< ${ANALYSIS_P99_TARGET_MS} ms`, pass: analysisOk });
+        benchResult({
+          figure: `GET /predict p99 while /analysis loops, ${where}`,
+          value: f.predictLoadedP99,
+          unit: 'ms',
+          reference: f.predictAloneP99,
+          referenceLabel: 'ms p99 alone',
+          ratio: f.predictLoadedP99 / Math.max(f.predictAloneP99, 1e-9),
+          target: `<= max(2x alone, 10 ms) = ${target} ms`,
+          pass: predictOk,
+        });
+        rows.push(
+          [`GET /analysis p99, ${where}`, `${f.analysisP99} ms`, `${int(f.analysisRps)} requests/s, 4 connections`, '-', `< ${ANALYSIS_P99_TARGET_MS} ms`, verdict(analysisOk)],
+          [
+            `GET ${PREDICT_PATH} p99 while /analysis loops, ${where}`,
+            `${f.predictLoadedP99} ms`,
+            `alone: ${f.predictAloneP99} ms`,
+            (f.predictLoadedP99 / Math.max(f.predictAloneP99, 1e-9)).toFixed(2),
+            `<= max(2x alone, 10 ms) = ${target} ms`,
+            verdict(predictOk),
+          ],
+        );
+      }
+    }
   } finally {
     killChildren();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -451,10 +508,11 @@ async function main(argv: string[]): Promise<void> {
       `CPU per request = the server child's user + system time (/proc/<pid>/stat) over the requests it answered; requests/s of a fast server is capped by autocannon's one core, CPU per request is not`,
       `load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0]!.toFixed(2)} on ${CORES} cores`,
       `batch: median of ${args.runs} curl uploads per size (wall time around curl), fresh server per size; peak RSS = VmHWM of the server child`,
+      `analysis: ${millions(args.analysisRows)} generated postings (seed 2021) with stored answers; /analysis alone (4 connections), /predict alone (16), then /predict (16) while 1 connection requests /analysis back to back; ${args.analysisDuration} s each; MariaDB from MYSQL_URL`,
       '',
       'reproduce:',
       '  npm run bench:server',
-      `  node tools/dist/bench/bench-server.js --duration ${args.duration} --warmup ${args.warmup} --connections ${args.connections} --rounds ${args.rounds} --rows ${args.rows} --big-rows ${args.bigRows} --runs ${args.runs}`,
+      `  node tools/dist/bench/bench-server.js --duration ${args.duration} --warmup ${args.warmup} --connections ${args.connections} --rounds ${args.rounds} --rows ${args.rows} --big-rows ${args.bigRows} --runs ${args.runs} --analysis-rows ${args.analysisRows} --analysis-duration ${args.analysisDuration}`,
       failed ? 'some targets NOT met (see the met column)' : 'all targets met',
       '',
     ].join('\n'),

@@ -7,6 +7,8 @@ import {
   describeWeekdayPattern,
   isAnalysisError,
   readAnswers,
+  latestAnswerSetKey,
+  answerSetKey,
   validateOptions,
   type AnalysisAnswers,
   type AnalysisErrorField,
@@ -165,7 +167,45 @@ export function answersJson(answers: StoredAnswers | null, options: AnalysisOpti
   };
 }
 
+const HTML = 'text/html; charset=utf-8';
+
+/** Pages, CSVs and JSON kept per stored set and query; the oldest goes first. */
+const RECENT_VIEWS = 64;
+
+/**
+ * The last few answers served, keyed by the stored set they came from and
+ * the query: a new set (a load, analyze) changes every key, so nothing
+ * stale is ever served, and the size bound keeps memory flat whatever
+ * queries strangers send.
+ */
+class RecentViews {
+  private readonly entries = new Map<string, string | AnalysisJson>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): string | AnalysisJson | undefined {
+    return this.entries.get(key);
+  }
+
+  remember(key: string, value: string | AnalysisJson): void {
+    this.entries.delete(key);
+    if (this.entries.size >= RECENT_VIEWS) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, value);
+  }
+}
+
+function viewKey(answers: StoredAnswers, kind: string, query: AnalysisQuery): string {
+  return `${answerSetKey(answers.set.id, answers.set.computedAt)}|${kind}|${carriedQuery(query)}`;
+}
+
 const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const views = new RecentViews();
+
   /** Without stored answers: is there anything to analyse? One row at most is read. */
   async function withoutAnswers(db: Database, options: AnalysisOptions): Promise<AnswersOutcome> {
     if (!(await db.knex.schema.hasTable(POSTINGS_TABLE))) return { answers: null, options };
@@ -232,12 +272,12 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
     if ('error' in result) {
       const html = await reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'error', error: result.error });
-      return reply.status(result.error.statusCode).type('text/html; charset=utf-8').send(html);
+      return reply.status(result.error.statusCode).type(HTML).send(html);
     }
     const answers = result.answers;
     if (answers === null || answers.month === null) {
       const html = await reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'empty', error: null });
-      return reply.type('text/html; charset=utf-8').send(html);
+      return reply.type(HTML).send(html);
     }
     const month = answers.month;
     const label = monthLabel(month);
@@ -283,7 +323,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       weekday: answers.weekday.map((r) => ({ ...r, mean: formatNumber(r.mean_postings, 4) })),
     };
     const html = await reply.viewAsync('analysis.eta', view);
-    return reply.type('text/html; charset=utf-8').send(html);
+    views.remember(viewKey(answers, 'page', query), html);
+    return reply.type(HTML).send(html);
   }
 
   /** Untyped reply: the status comes from the HttpError, which the schema types cannot follow. */
@@ -291,31 +332,71 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(error.statusCode).send(errorBody(new ServerError(error.code, error.message)));
   }
 
-  async function sendAnswerFile(reply: FastifyReply, key: AnswerFileKey, result: AnswersOutcome): Promise<FastifyReply> {
+  function sendCsv(reply: FastifyReply, key: AnswerFileKey, csv: string): FastifyReply {
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${ANSWER_FILES[key]}"`).send(csv);
+  }
+
+  async function sendAnswerFile(
+    reply: FastifyReply,
+    key: AnswerFileKey,
+    query: AnalysisQuery,
+    result: AnswersOutcome,
+  ): Promise<FastifyReply> {
     if ('error' in result) return sendError(reply, result.error);
     const csv = await answerCsv(key, result.answers ?? EMPTY_ANSWERS);
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${ANSWER_FILES[key]}"`).send(csv);
+    if (result.answers !== null) views.remember(viewKey(result.answers, key, query), csv);
+    return sendCsv(reply, key, csv);
+  }
+
+  /**
+   * What an earlier request built for the latest stored set and this query,
+   * if any: one indexed read of answer_sets instead of reading and deriving
+   * the answers and rendering them again. Bad options and database trouble
+   * fall through to the full path, which reports them.
+   */
+  async function recentView(query: AnalysisQuery, kind: string): Promise<string | AnalysisJson | undefined> {
+    const db = app.database.current;
+    if (db === null || views.size === 0) return undefined;
+    try {
+      optionsFrom(query);
+      const setKey = await latestAnswerSetKey(db.knex);
+      return setKey === null ? undefined : views.get(`${setKey}|${kind}|${carriedQuery(query)}`);
+    } catch {
+      return undefined;
+    }
   }
 
   app.get('/analysis', {
     schema: analysisPageSchema,
     config: { html: true },
-    handler: async (request, reply) => renderPage(reply, request.query, await answers(request, request.query)),
+    handler: async (request, reply) => {
+      const recent = await recentView(request.query, 'page');
+      if (typeof recent === 'string') return reply.type(HTML).send(recent);
+      return renderPage(reply, request.query, await answers(request, request.query));
+    },
   });
 
   app.get('/analysis.json', {
     schema: analysisJsonSchema,
     handler: async (request, reply) => {
+      const recent = await recentView(request.query, 'json');
+      if (recent !== undefined && typeof recent !== 'string') return reply.send(recent);
       const result = await answers(request, request.query);
       if ('error' in result) return sendError(reply, result.error);
-      return reply.send(answersJson(result.answers, result.options));
+      const json = answersJson(result.answers, result.options);
+      if (result.answers !== null) views.remember(viewKey(result.answers, 'json', request.query), json);
+      return reply.send(json);
     },
   });
 
   for (const file of FILES) {
     app.get(file.path, {
       schema: analysisCsvSchema(ANSWER_FILES[file.key], file.label),
-      handler: async (request, reply) => sendAnswerFile(reply, file.key, await answers(request, request.query)),
+      handler: async (request, reply) => {
+        const recent = await recentView(request.query, file.key);
+        if (typeof recent === 'string') return sendCsv(reply, file.key, recent);
+        return sendAnswerFile(reply, file.key, request.query, await answers(request, request.query));
+      },
     });
   }
 };
