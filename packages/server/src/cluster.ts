@@ -80,7 +80,7 @@ export function runPrimary(options: PrimaryOptions): void {
     const worker = cluster.fork();
     worker.once('listening', () => {
       listening.add(worker);
-      if (!started) {
+      if (!started && !stopping) {
         started = true;
         log('info', `server started with ${options.workers} workers`, { workers: options.workers });
         for (let i = 1; i < options.workers; i++) fork();
@@ -102,7 +102,9 @@ export function runPrimary(options: PrimaryOptions): void {
 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (code !== 0) exitCode = 1;
+      // SIGTERM kills a worker that was still starting (its drain handler
+      // is not installed yet): that is a clean stop too.
+      if (code !== 0 && !(code === null && signal === 'SIGTERM')) exitCode = 1;
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
       return;
     }

@@ -172,6 +172,14 @@ describe('WEB_CONCURRENCY=2 (node:cluster workers)', () => {
     expect(new Set(drained)).toEqual(new Set(workers));
   });
 
+  it('exits 0 on a SIGTERM that arrives while the second worker is still starting', async () => {
+    const c = startCluster();
+    // The first worker listening is all `docker stop` right after start waits for.
+    await c.waitFor((l) => LISTENING.test(l.msg), 'the first worker listening');
+    c.child.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+  });
+
   it("fails the start once, with the worker's message, when the model cannot load", async () => {
     const c = startCluster({ MODEL_PATH: path.join(dir, 'missing.json') });
     expect(await c.exited).toBe(1);
