@@ -91,6 +91,20 @@ describe('SqliteWriter (worker thread)', () => {
     expect(await count()).toBe(16);
   });
 
+  it('refreshes its load_runs heartbeat with each commit, so the load history sees it alive', async () => {
+    const [id] = await db.knex('load_runs').insert({ file_name: 'f.csv', started_at: '2021-01-01 00:00:00', heartbeat_at: '2021-01-01 00:00:00', outcome: 'running' });
+    const heartbeat = async (): Promise<string> => String((await db.knex('load_runs').where({ id }).first()).heartbeat_at);
+    const writer = new SqliteWriter(file, { rowsPerTransaction: 2, maxBatchesInFlight: 1, heartbeatRunId: Number(id) });
+    await writer.begin();
+    await writer.write(...batch(row(1)));
+    // Nothing committed yet: no other connection could have written it.
+    expect(await heartbeat()).toBe('2021-01-01 00:00:00');
+    const before = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    await writer.write(...batch(row(2)));
+    expect(await heartbeat() >= before).toBe(true);
+    await writer.finish();
+  });
+
   it('counts rows already in the table as replaced', async () => {
     const first = new SqliteWriter(file);
     await first.begin();
