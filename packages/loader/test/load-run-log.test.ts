@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { migrate, type Database } from 'loader';
 import { LoadRunLog, LOAD_HEARTBEAT_SECONDS, markInterruptedRuns } from '../src/ingest/load-run-log';
-import { ENGINES, createTestDatabase, type TestDatabase } from './helpers/engines';
+import { ENGINES, createTestDatabase, type TestDatabase } from 'tools/testing';
 
 describe.each(ENGINES)('load_runs bookkeeping on %s', (engine) => {
   let tdb: TestDatabase;
