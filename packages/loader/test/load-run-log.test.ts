@@ -32,7 +32,7 @@ describe.each(ENGINES)('load_runs bookkeeping on %s', (engine) => {
   });
 
   it("marks this host's running runs whose process is gone as interrupted, and nothing else", async () => {
-    const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
     const base = { started_at: '2021-02-01 00:00:00', outcome: 'running' };
     await db.knex('load_runs').insert([
       { ...base, file_name: 'gone.csv', pid: gone, hostname: os.hostname() },

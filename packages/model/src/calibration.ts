@@ -25,7 +25,7 @@ export function calibrationTable(
   }
   if (!Number.isInteger(bins) || bins < 1) throw new ModelError('MODEL_INVALID_INPUT', `bins must be a positive integer, got ${bins}`);
   const count = Math.min(bins, n);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (xs[a] as number) - (xs[b] as number) || a - b);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const table: CalibrationBin[] = [];
   const ys = new Float64Array(n);
   const ps = new Float64Array(n);
@@ -34,13 +34,13 @@ export function calibrationTable(
     const to = Math.ceil(((b + 1) * n) / count);
     const size = to - from;
     for (let k = 0; k < size; k++) {
-      const i = order[from + k] as number;
-      ys[k] = actual[i] as number;
-      ps[k] = predicted[i] as number;
+      const i = order[from + k];
+      ys[k] = actual[i];
+      ps[k] = predicted[i];
     }
     table.push({
-      x_from: xs[order[from] as number] as number,
-      x_to: xs[order[to - 1] as number] as number,
+      x_from: xs[order[from]],
+      x_to: xs[order[to - 1]],
       n: size,
       median_actual: medianInPlace(ys, size),
       median_predicted: medianInPlace(ps, size),

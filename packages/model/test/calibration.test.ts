@@ -70,7 +70,7 @@ describe('trainModel records the robust metrics and the calibration table', () =
       // Two rows: the median is the mean, and on y = 3 + 2x that is 3 + (x_from + x_to).
       expect(b.median_actual).toBe(3 + b.x_from + b.x_to);
       expect(b.median_predicted).toBeCloseTo(3 + b.x_from + b.x_to, 9);
-      if (i > 0) expect(b.x_from).toBeGreaterThanOrEqual(bins[i - 1]!.x_to);
+      if (i > 0) expect(b.x_from).toBeGreaterThanOrEqual(bins[i - 1].x_to);
     }
   });
 

@@ -17,7 +17,7 @@ const ago = (minutesAgo: number): string => new Date(Date.now() - minutesAgo * 6
 /** The pid of a process that has exited: what a SIGKILLed loader leaves in load_runs. */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', ''], { encoding: 'utf8' });
-  return child.pid as number;
+  return child.pid;
 }
 
 describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
@@ -73,7 +73,7 @@ describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
   it('lists the loads newest first, with outcome, counts and rejects by reason', async () => {
     const res = await app.inject({ method: 'GET', url: '/loads.json' });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { limit: number; loads: Array<Record<string, unknown>> };
+    const body = res.json<{ limit: number; loads: Array<Record<string, unknown>> }>();
     expect(body.limit).toBe(100);
     expect(body.loads.map((l) => [path.basename(String(l.file)), l.outcome, l.message])).toEqual([
       ['broken.csv', 'failed', 'the database write failed: disk full'],
@@ -91,8 +91,8 @@ describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
       rejectedByReason: { bad_price: 2 },
     });
     expect(body.loads[5]).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsReplaced: 0, rowsRejected: 0, rejectedByReason: {} });
-    expect(body.loads[5]!.startedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    expect(body.loads[5]!.seconds).toEqual(expect.any(Number));
+    expect(body.loads[5].startedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(body.loads[5].seconds).toEqual(expect.any(Number));
     expect(body.loads[3]).toMatchObject({ finishedAt: null, seconds: null, rowsRead: null, rejectedByReason: null });
     // The table still says running: the server shows, the next load on that host marks.
     expect((await database.knex('load_runs').where({ pid: gone }).first()).outcome).toBe('running');
@@ -117,7 +117,7 @@ describe.each(ENGINES)('GET /loads and /loads.json on %s', (engine) => {
     const main = mainOf(res.body);
     const rows = [...main.matchAll(/<tr class="outcome-(\w+)" data-id="\d+">\s*<td title="([^"]+)">/g)].map((m) => [
       m[1],
-      path.basename(m[2]!),
+      path.basename(m[2]),
     ]);
     expect(rows).toEqual([
       ['failed', 'broken.csv'],
