@@ -11,6 +11,12 @@ import { testModel } from './helpers';
  * image run it: these tests need `npm run build` first.
  */
 const SERVER_JS = path.resolve(__dirname, '../dist/server.js');
+/**
+ * Starting workers is slow on a loaded 2-core machine (each loads the app):
+ * every wait is bounded, but generously, and so is each test.
+ */
+const WAIT_MS = 60_000;
+jest.setTimeout(3 * WAIT_MS);
 const LISTENING = /^Server listening at http:\/\/127\.0\.0\.1:(\d+)$/;
 
 interface LogLine {
@@ -95,7 +101,7 @@ function startCluster(extra: Record<string, string> = {}): Cluster {
       const seen = lines.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${stderr.join(' | ')}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${stderr.join(' | ')}`)), WAIT_MS);
         waiters.push({
           match,
           resolve: (line) => {
