@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeToString } from 'fast-csv';
 import type { Knex } from 'knex';
 import { answerAll } from './answer-all';
-import { AnalysisError } from './errors';
+import { AnalysisError, AnalysisErrorCode } from './errors';
 import { formatDecimal, formatNullable } from './format-decimal';
 import type { AnalysisAnswers, AnalysisOptions, AnswerFileKey } from './types';
 
@@ -101,7 +101,7 @@ export async function writeAnswerFiles(answers: AnalysisAnswers, outDir: string)
   } catch (error) {
     await Promise.all(pending.map(({ tmp }) => fs.rm(tmp, { force: true })));
     throw new AnalysisError(
-      'ANALYSIS_WRITE_FAILED',
+      AnalysisErrorCode.WRITE_FAILED,
       `cannot write the answer files into ${dir}: ${(error as Error).message}`,
       { cause: error },
     );

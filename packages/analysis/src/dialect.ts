@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AnalysisError } from './errors';
+import { AnalysisError, AnalysisErrorCode } from './errors';
 
 /**
  * Everything that must be written differently for MySQL/MariaDB and SQLite
@@ -53,7 +53,7 @@ export function dialectOf(knex: Knex): Dialect {
   if (client === 'better-sqlite3') return sqlite;
   if (client === 'mysql2') return mysql;
   throw new AnalysisError(
-    'ANALYSIS_UNSUPPORTED_DATABASE',
+    AnalysisErrorCode.UNSUPPORTED_DATABASE,
     `the analysis runs on knex clients better-sqlite3 and mysql2, not ${typeof client === 'string' ? client : 'this one'}`,
   );
 }

@@ -1,13 +1,15 @@
 /**
- * Stable codes: the loader CLI and the server tell failures apart by code
- * (bad input → exit 1 / HTTP 400), so they are part of the public contract
- * and must never be renamed.
+ * Stable codes, one string enum per package (apollo-server's style): the
+ * loader CLI and the server tell failures apart by code (bad input → exit 1 /
+ * HTTP 400), so they are part of the public contract and must never be
+ * renamed.
  */
-export type AnalysisErrorCode =
-  | 'ANALYSIS_BAD_MONTH'
-  | 'ANALYSIS_BAD_THRESHOLD'
-  | 'ANALYSIS_UNSUPPORTED_DATABASE'
-  | 'ANALYSIS_WRITE_FAILED';
+export enum AnalysisErrorCode {
+  BAD_MONTH = 'ANALYSIS_BAD_MONTH',
+  BAD_THRESHOLD = 'ANALYSIS_BAD_THRESHOLD',
+  UNSUPPORTED_DATABASE = 'ANALYSIS_UNSUPPORTED_DATABASE',
+  WRITE_FAILED = 'ANALYSIS_WRITE_FAILED',
+}
 
 /** The option an input error is about, as named in `AnalysisOptions`. */
 export type AnalysisErrorField = 'month' | 'dropThreshold' | 'spikeThreshold';
@@ -27,10 +29,11 @@ export class AnalysisError extends Error {
   readonly field?: AnalysisErrorField;
   readonly reason?: string;
 
-  constructor(code: AnalysisErrorCode, message: string, options: AnalysisErrorOptions = {}) {
+  /** `code` may also be the code's string, as JavaScript callers write it. */
+  constructor(code: AnalysisErrorCode | `${AnalysisErrorCode}`, message: string, options: AnalysisErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AnalysisError';
-    this.code = code;
+    this.code = code as AnalysisErrorCode;
     if (options.field !== undefined) this.field = options.field;
     if (options.reason !== undefined) this.reason = options.reason;
   }

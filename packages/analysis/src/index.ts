@@ -43,4 +43,5 @@ export { formatDecimal, writeDecimal, MAX_DECIMAL_LENGTH } from './format-decima
 export { monthBounds } from './month';
 export { validateOptions, LATEST_MONTH, DEFAULT_DROP_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './options';
 export { AnalysisError, isAnalysisError } from './errors';
-export type { AnalysisErrorCode, AnalysisErrorField } from './errors';
+export { AnalysisErrorCode } from './errors';
+export type { AnalysisErrorField } from './errors';

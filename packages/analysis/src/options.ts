@@ -1,4 +1,4 @@
-import { badOption } from './errors';
+import { AnalysisErrorCode, badOption } from './errors';
 import type { AnalysisOptions } from './types';
 
 /** The contract's alert thresholds (question 5), in percent. */
@@ -23,15 +23,15 @@ export function checkMonth(month: unknown): string {
   const text = typeof month === 'string' ? month : String(month);
   const match = MONTH_PATTERN.exec(text);
   if (typeof month !== 'string' || !match) {
-    throw badOption('ANALYSIS_BAD_MONTH', 'month', `must be a month as YYYY-MM (e.g. 2021-02), got ${text}`);
+    throw badOption(AnalysisErrorCode.BAD_MONTH, 'month', `must be a month as YYYY-MM (e.g. 2021-02), got ${text}`);
   }
   const year = Number(match[1]);
   const monthNumber = Number(match[2]);
   if (monthNumber < 1 || monthNumber > 12) {
-    throw badOption('ANALYSIS_BAD_MONTH', 'month', `must be a month as YYYY-MM with MM from 01 to 12, got ${text}`);
+    throw badOption(AnalysisErrorCode.BAD_MONTH, 'month', `must be a month as YYYY-MM with MM from 01 to 12, got ${text}`);
   }
   if (year < 1000 || year > 9998) {
-    throw badOption('ANALYSIS_BAD_MONTH', 'month', `must be between 1000-01 and 9998-12, got ${text}`);
+    throw badOption(AnalysisErrorCode.BAD_MONTH, 'month', `must be between 1000-01 and 9998-12, got ${text}`);
   }
   return text;
 }
@@ -41,7 +41,7 @@ function checkThreshold(field: 'dropThreshold' | 'spikeThreshold', value: unknow
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     // Whatever the caller passed (NaN, '5', an object), shown as JavaScript prints it.
     // eslint-disable-next-line @typescript-eslint/no-base-to-string
-    throw badOption('ANALYSIS_BAD_THRESHOLD', field, `must be a finite number (percent), got ${String(value)}`);
+    throw badOption(AnalysisErrorCode.BAD_THRESHOLD, field, `must be a finite number (percent), got ${String(value)}`);
   }
   return value;
 }
@@ -56,7 +56,7 @@ export function validateOptions(options: AnalysisOptions = {}): Thresholds {
   const spike = checkThreshold('spikeThreshold', options.spikeThreshold, DEFAULT_SPIKE_THRESHOLD);
   // Overlapping ranges would make a day both a drop and a spike.
   if (drop > spike) {
-    throw badOption('ANALYSIS_BAD_THRESHOLD', 'dropThreshold', `must not be above the spike threshold (${spike}), got ${drop}`);
+    throw badOption(AnalysisErrorCode.BAD_THRESHOLD, 'dropThreshold', `must not be above the spike threshold (${spike}), got ${drop}`);
   }
   return { drop, spike };
 }

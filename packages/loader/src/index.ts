@@ -1,6 +1,6 @@
 export { LoaderError, isLoaderError } from './errors';
 export { unsupportedNodeMessage, MINIMUM_NODE_MAJOR, RECOMMENDED_NODE_MAJOR } from './supported-node';
-export type { LoaderErrorCode } from './errors';
+export { LoaderErrorCode } from './errors';
 export { parseDatabaseUrl, redactUrl, DEFAULT_SQLITE_PATH } from './db/database-url';
 export type { DatabaseTarget } from './db/database-url';
 export { openDatabase } from './db/open-database';

@@ -1,5 +1,5 @@
 import type { CalibrationBin } from './artifact';
-import { ModelError } from './errors';
+import { ModelError, ModelErrorCode } from './errors';
 import { medianInPlace } from './median';
 
 /** Bins of the calibration table; fewer when there are fewer held-out rows. */
@@ -21,9 +21,9 @@ export function calibrationTable(
 ): CalibrationBin[] {
   const n = xs.length;
   if (actual.length !== n || predicted.length !== n) {
-    throw new ModelError('MODEL_INVALID_INPUT', `x, actual and predicted differ in length (${n}, ${actual.length}, ${predicted.length})`);
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `x, actual and predicted differ in length (${n}, ${actual.length}, ${predicted.length})`);
   }
-  if (!Number.isInteger(bins) || bins < 1) throw new ModelError('MODEL_INVALID_INPUT', `bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1) throw new ModelError(ModelErrorCode.INVALID_INPUT, `bins must be a positive integer, got ${bins}`);
   const count = Math.min(bins, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const table: CalibrationBin[] = [];

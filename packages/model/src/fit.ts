@@ -1,4 +1,4 @@
-import { ModelError, describeValue } from './errors';
+import { ModelError, describeValue, ModelErrorCode } from './errors';
 import { addRow, createQr, solveQr } from './incremental-qr';
 import { medianInPlace } from './median';
 import { checkSamples } from './samples';
@@ -34,13 +34,13 @@ const SCALE_FLOOR = 1e-12;
 export function readFitOptions(options: FitOptions): { degree: number; robust: boolean } {
   const degree = options.degree ?? 1;
   if (!Number.isInteger(degree) || degree < 0 || degree > MAX_DEGREE) {
-    throw new ModelError('MODEL_INVALID_INPUT', `degree must be an integer in 0…${MAX_DEGREE}, got ${describeValue(degree)}`, {
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `degree must be an integer in 0…${MAX_DEGREE}, got ${describeValue(degree)}`, {
       field: 'degree',
     });
   }
   const robust = options.robust ?? false;
   if (typeof robust !== 'boolean') {
-    throw new ModelError('MODEL_INVALID_INPUT', `robust must be a boolean, got ${describeValue(robust)}`, { field: 'robust' });
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `robust must be a boolean, got ${describeValue(robust)}`, { field: 'robust' });
   }
   return { degree, robust };
 }
@@ -90,7 +90,7 @@ function solvePass(
   const dependent = solveQr(qr, g);
   if (dependent >= 0) {
     throw new ModelError(
-      'MODEL_FIT_FAILED',
+      ModelErrorCode.FIT_FAILED,
       `x has too few distinct values for degree ${p - 1}: the z^${dependent} column is a combination of the lower powers`,
     );
   }
@@ -183,7 +183,7 @@ export function fit(xs: ArrayLike<number>, ys: ArrayLike<number>, options: FitOp
   let scaling = scalingOf(xs);
   if (scaling.std === 0) {
     if (degree > 0) {
-      throw new ModelError('MODEL_FIT_FAILED', `x has zero variance (every x is ${scaling.mean}); a degree-${degree} fit needs distinct x values`);
+      throw new ModelError(ModelErrorCode.FIT_FAILED, `x has zero variance (every x is ${scaling.mean}); a degree-${degree} fit needs distinct x values`);
     }
     // A constant model never looks at x; any scale will do.
     scaling = { mean: scaling.mean, std: 1 };
@@ -196,7 +196,7 @@ export function fit(xs: ArrayLike<number>, ys: ArrayLike<number>, options: FitOp
   const coefficients = toRawCoefficients(g, scaling);
   const bad = coefficients.findIndex((c) => !Number.isFinite(c));
   if (bad >= 0) {
-    throw new ModelError('MODEL_FIT_FAILED', `coefficient b${bad} overflowed; the data is too badly scaled for degree ${degree}`);
+    throw new ModelError(ModelErrorCode.FIT_FAILED, `coefficient b${bad} overflowed; the data is too badly scaled for degree ${degree}`);
   }
   return { coefficients, iterations };
 }

@@ -5,7 +5,7 @@
  */
 export type { CalibrationBin, ModelArtifact, TrainingInfo } from './artifact';
 export { CALIBRATION_BINS, calibrationTable } from './calibration';
-export { ModelError, type ModelErrorCode } from './errors';
+export { ModelError, ModelErrorCode, isModelError } from './errors';
 export { fit, type FitOptions, type FitResult } from './fit';
 export { meanAbsoluteError, medianAbsoluteError, r2, rootMeanSquaredError, shareWithin } from './metrics';
 export { createPrng, type Prng } from './random';

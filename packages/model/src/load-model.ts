@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ModelArtifact } from './artifact';
-import { ModelError } from './errors';
+import { ModelError, ModelErrorCode } from './errors';
 import { validateModel } from './validate-model';
 
 function readModelFile(file: string): string {
@@ -8,7 +8,7 @@ function readModelFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new ModelError('MODEL_NOT_FOUND', `model file ${file} cannot be read (${reason})`, { cause: err });
+    throw new ModelError(ModelErrorCode.NOT_FOUND, `model file ${file} cannot be read (${reason})`, { cause: err });
   }
 }
 
@@ -17,7 +17,7 @@ function parseModelFile(file: string, text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ModelError('MODEL_INVALID_ARTIFACT', `model file ${file} is not valid JSON: ${reason}`, { cause: err });
+    throw new ModelError(ModelErrorCode.INVALID_ARTIFACT, `model file ${file} is not valid JSON: ${reason}`, { cause: err });
   }
 }
 

@@ -1,12 +1,12 @@
-import { ModelError } from './errors';
+import { ModelError, ModelErrorCode } from './errors';
 import { medianInPlace } from './median';
 
 function checkPair(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   const n = actual.length;
   if (predicted.length !== n) {
-    throw new ModelError('MODEL_INVALID_INPUT', `actual and predicted differ in length (${n} vs ${predicted.length})`);
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `actual and predicted differ in length (${n} vs ${predicted.length})`);
   }
-  if (n === 0) throw new ModelError('MODEL_INVALID_INPUT', 'a metric needs at least one value');
+  if (n === 0) throw new ModelError(ModelErrorCode.INVALID_INPUT, 'a metric needs at least one value');
   return n;
 }
 

@@ -1,5 +1,5 @@
 import type { ModelArtifact } from './artifact';
-import { ModelError, describeValue } from './errors';
+import { ModelError, describeValue, ModelErrorCode } from './errors';
 
 export interface Prediction {
   x: number;
@@ -24,13 +24,13 @@ export function isExtrapolated(model: ModelArtifact, x: number): boolean {
  */
 export function predict(model: ModelArtifact, x: unknown): Prediction {
   if (typeof x !== 'number' || !Number.isFinite(x)) {
-    throw new ModelError('MODEL_INVALID_INPUT', `x must be a finite number, got ${describeValue(x)}`, { field: 'x' });
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `x must be a finite number, got ${describeValue(x)}`, { field: 'x' });
   }
   return { x, prediction: evaluate(model.coefficients, x), extrapolated: isExtrapolated(model, x) };
 }
 
 function badValue(xs: ArrayLike<number>, i: number): ModelError {
-  return new ModelError('MODEL_INVALID_INPUT', `x[${i}] must be a finite number, got ${describeValue(xs[i])}`, {
+  return new ModelError(ModelErrorCode.INVALID_INPUT, `x[${i}] must be a finite number, got ${describeValue(xs[i])}`, {
     field: `x[${i}]`,
   });
 }
@@ -131,7 +131,7 @@ export function predictMany(model: ModelArtifact, xs: ArrayLike<number>, out?: F
     target = new Float64Array(n);
   } else {
     if (out.length < n) {
-      throw new ModelError('MODEL_INVALID_INPUT', `out holds ${out.length} values but x has ${n}`, { field: 'out' });
+      throw new ModelError(ModelErrorCode.INVALID_INPUT, `out holds ${out.length} values but x has ${n}`, { field: 'out' });
     }
     target = out.length === n ? out : out.subarray(0, n);
   }

@@ -1,5 +1,5 @@
 import type { ModelArtifact, TrainingInfo } from './artifact';
-import { ModelError, describeValue } from './errors';
+import { ModelError, describeValue, ModelErrorCode } from './errors';
 import { type FitOptions, fit, readFitOptions } from './fit';
 import { CALIBRATION_BINS, calibrationTable } from './calibration';
 import { meanAbsoluteError, medianAbsoluteError, r2, rootMeanSquaredError, shareWithin } from './metrics';
@@ -34,7 +34,7 @@ const DEFAULTS = {
 } as const;
 
 function inputError(field: string, message: string): ModelError {
-  return new ModelError('MODEL_INVALID_INPUT', `${field} ${message}`, { field });
+  return new ModelError(ModelErrorCode.INVALID_INPUT, `${field} ${message}`, { field });
 }
 
 interface Split {
@@ -104,7 +104,7 @@ export function trainModel(xs: ArrayLike<number>, ys: ArrayLike<number>, options
   const minTrain = degree + 1;
   const nTest = Math.min(Math.max(1, Math.round(n * holdout)), n - minTrain);
   if (nTest < 1) {
-    throw new ModelError('MODEL_FIT_FAILED', `need at least ${minTrain + 1} points to hold out a test split for degree ${degree}, got ${n}`);
+    throw new ModelError(ModelErrorCode.FIT_FAILED, `need at least ${minTrain + 1} points to hold out a test split for degree ${degree}, got ${n}`);
   }
   const parts = split(xs, ys, nTest, seed);
   const { coefficients } = fit(parts.trainX, parts.trainY, { degree, robust });
@@ -135,7 +135,7 @@ export function trainModel(xs: ArrayLike<number>, ys: ArrayLike<number>, options
   const predicted = predictMany(artifactSoFar, parts.testX);
   const score = r2(parts.testY, predicted);
   if (Number.isNaN(score)) {
-    throw new ModelError('MODEL_FIT_FAILED', `r2 is undefined: all ${nTest} test values of y are equal; use more data or a larger holdout`);
+    throw new ModelError(ModelErrorCode.FIT_FAILED, `r2 is undefined: all ${nTest} test values of y are equal; use more data or a larger holdout`);
   }
   const { min, max } = range(parts.trainX);
   const training: TrainingInfo = {
@@ -155,7 +155,7 @@ export function trainModel(xs: ArrayLike<number>, ys: ArrayLike<number>, options
     // The numbers are ours and valid; a failure here is a bad option such as
     // an empty name or a malformed source.sha256, so report it as input.
     if (!(err instanceof ModelError)) throw err;
-    throw new ModelError('MODEL_INVALID_INPUT', `options produce an invalid artifact: ${err.message}`, {
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `options produce an invalid artifact: ${err.message}`, {
       ...(err.field === undefined ? {} : { field: err.field }),
       cause: err,
     });

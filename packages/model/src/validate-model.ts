@@ -1,5 +1,5 @@
 import type { CalibrationBin, ModelArtifact, TrainingInfo } from './artifact';
-import { ModelError, describeValue } from './errors';
+import { ModelError, describeValue, ModelErrorCode } from './errors';
 
 type JsonObject = Record<string, unknown>;
 type FilterValue = string | number | boolean | null;
@@ -8,7 +8,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 function invalid(field: string | undefined, message: string): ModelError {
   return new ModelError(
-    'MODEL_INVALID_ARTIFACT',
+    ModelErrorCode.INVALID_ARTIFACT,
     field === undefined ? message : `${field}: ${message}`,
     field === undefined ? {} : { field },
   );

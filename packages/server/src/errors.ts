@@ -1,6 +1,8 @@
 /**
- * Every error the server reports carries a stable code; clients may switch on
- * it, so a code is never renamed. Each maps to one HTTP status.
+ * Every error the server reports carries a stable code (a string enum, as in
+ * apollo-server); clients may switch on it, so a code is never renamed. Each
+ * maps to one HTTP status, in one table: HTTP_STATUS in
+ * plugins/app/error-handler.ts, which answers every error of every route.
  */
 export enum ServerErrorCode {
   CONFIG_INVALID = 'SERVER_CONFIG_INVALID',
@@ -26,39 +28,13 @@ export enum ServerErrorCode {
   INTERNAL = 'SERVER_INTERNAL',
 }
 
-export const STATUS_BY_CODE: Readonly<Record<ServerErrorCode, number>> = {
-  [ServerErrorCode.CONFIG_INVALID]: 500,
-  [ServerErrorCode.MISSING_X]: 400,
-  [ServerErrorCode.INVALID_X]: 400,
-  [ServerErrorCode.REPEATED_PARAMETER]: 400,
-  [ServerErrorCode.VALIDATION]: 400,
-  [ServerErrorCode.NOT_MULTIPART]: 415,
-  [ServerErrorCode.NO_FILE]: 400,
-  [ServerErrorCode.EMPTY_FILE]: 400,
-  [ServerErrorCode.NO_USABLE_COLUMN]: 400,
-  [ServerErrorCode.UPLOAD_TOO_LARGE]: 413,
-  [ServerErrorCode.TOO_MANY_COLUMNS]: 400,
-  [ServerErrorCode.RECORD_TOO_LONG]: 400,
-  [ServerErrorCode.PAYLOAD_TOO_LARGE]: 413,
-  [ServerErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
-  [ServerErrorCode.MODEL_NOT_FOUND]: 404,
-  [ServerErrorCode.BAD_INFER_REQUEST]: 400,
-  [ServerErrorCode.NOT_FOUND]: 404,
-  [ServerErrorCode.RATE_LIMITED]: 429,
-  [ServerErrorCode.DATABASE_UNAVAILABLE]: 503,
-  [ServerErrorCode.ANSWERS_NOT_COMPUTED]: 503,
-  [ServerErrorCode.INTERNAL]: 500,
-};
-
 export class ServerError extends Error {
   readonly code: ServerErrorCode;
-  readonly statusCode: number;
 
   constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ServerError';
     this.code = code;
-    this.statusCode = STATUS_BY_CODE[code];
   }
 }
 
@@ -66,7 +42,7 @@ export function isServerError(error: unknown): error is ServerError {
   return error instanceof ServerError;
 }
 
-/** The JSON error body of every non-v2 route. */
+/** The JSON error body of every non-v2 route (built by errorBody in plugins/app/error-handler.ts). */
 export interface ErrorBody {
   error: string;
   message: string;

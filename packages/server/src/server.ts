@@ -5,7 +5,7 @@ import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { ModelError } from '@realxdeal/model';
 import { loadModel } from '@realxdeal/model/node';
-import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database } from 'loader';
+import { isLoaderError, migrate, openDatabase, resolveDatabaseUrl, type Database, LoaderErrorCode } from 'loader';
 import { buildApp } from './app';
 import { clusterMetricsSource, isClusterWorker, runPrimary, workerCount } from './cluster';
 import { loadConfig, type ServerConfig } from './config';
@@ -42,7 +42,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     try {
       database = await openDatabase(url);
     } catch (error) {
-      if (!isLoaderError(error) || error.code !== 'LOADER_DATABASE_UNREACHABLE') throw error;
+      if (!isLoaderError(error) || error.code !== LoaderErrorCode.DATABASE_UNREACHABLE) throw error;
       unreachable = error;
     }
   }

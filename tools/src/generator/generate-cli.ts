@@ -6,7 +6,7 @@
  * the folder npm was run in (INIT_CWD). Flags, `--help` and exit codes are
  * the loader's (one parser, one table): 0 done, 1 bad arguments, 3 a bug.
  */
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, LoaderError, parseCommandArgs, resolveUserPath, runJob, type CliIo } from 'loader';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, LoaderError, parseCommandArgs, resolveUserPath, runJob, type CliIo, LoaderErrorCode } from 'loader';
 import { GENERATE_DEFAULTS, writePostings, writePostingsFile, type GenerateOptions } from './generate-postings';
 
 export const USAGE =
@@ -31,7 +31,7 @@ export interface CliArgs {
   readonly out: string | null;
 }
 
-const usageError = (message: string): LoaderError => new LoaderError('LOADER_BAD_OPTION', message);
+const usageError = (message: string): LoaderError => new LoaderError(LoaderErrorCode.BAD_OPTION, message);
 
 /** Integers only, written plainly: `1e6` or `12abc` would hide a typo. */
 function integerFlag(name: string, text: string, min: number): number {

@@ -26,7 +26,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { LoaderError } from 'loader';
+import { LoaderError, LoaderErrorCode } from 'loader';
 import { buildCalendar, clock, parseMonth, sampleCdf, sampleHour, withOffset, type MonthCalendar } from './calendar';
 import {
   CATEGORIES,
@@ -94,7 +94,7 @@ export const GENERATE_DEFAULTS = { seed: 2021, month: '2021-02', dirty: true } a
 
 /** Options the generator cannot honour: a LoaderError coded LOADER_BAD_OPTION, thrown before anything is written. */
 function badOption(message: string): LoaderError {
-  return new LoaderError('LOADER_BAD_OPTION', message);
+  return new LoaderError(LoaderErrorCode.BAD_OPTION, message);
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type AnswerFileKey,
 } from 'analysis';
 import type { Database } from '../db/open-database';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import type { CliIo } from './cli-io';
 import { formatReport } from './report';
 
@@ -36,7 +36,7 @@ function percent(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) {
-    throw new LoaderError('LOADER_BAD_OPTION', `--${flag} must be a number (percent), got ${value}`);
+    throw new LoaderError(LoaderErrorCode.BAD_OPTION, `--${flag} must be a number (percent), got ${value}`);
   }
   return n;
 }
@@ -63,7 +63,7 @@ export async function writeStoredAnswers(
   if (answers === null) {
     // Only another job clearing them between our store and this read gets here.
     throw new LoaderError(
-      'LOADER_WRITE_FAILED',
+      LoaderErrorCode.WRITE_FAILED,
       'the stored answers were removed by another job before the files were written; run analyze again',
     );
   }

@@ -1,5 +1,5 @@
 import { isAnalysisError } from 'analysis';
-import { isLoaderError } from '../errors';
+import { isLoaderError, LoaderErrorCode } from '../errors';
 import { redactUrl } from '../db/database-url';
 import type { CliIo } from './cli-io';
 import { FLAG_FOR_FIELD } from './answers-step';
@@ -26,9 +26,9 @@ function isDatabaseFailure(error: unknown): boolean {
 export function exitCodeFor(error: unknown): number {
   if (isLoaderError(error)) {
     switch (error.code) {
-      case 'LOADER_BAD_DATABASE_URL':
-      case 'LOADER_DATABASE_UNREACHABLE':
-      case 'LOADER_WRITE_FAILED':
+      case LoaderErrorCode.BAD_DATABASE_URL:
+      case LoaderErrorCode.DATABASE_UNREACHABLE:
+      case LoaderErrorCode.WRITE_FAILED:
         return EXIT_DATABASE;
       default:
         return EXIT_USAGE;

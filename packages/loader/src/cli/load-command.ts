@@ -4,7 +4,7 @@ import type { AnalysisOptions } from 'analysis';
 import type { Database } from '../db/open-database';
 import { loadCsv, LoadSummary } from '../ingest/load-csv';
 import { WRITE_PATH_CHOICES, type WritePathChoice } from '../ingest/mysql-writer';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import { REJECT_REASONS } from '../ingest/reject-reasons';
 import type { CliIo } from './cli-io';
 import { createProgressReporter, formatCount } from './progress';
@@ -84,7 +84,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
     analysis = parseAnalysisFlags(values);
     inputs = expandInputs(positionals, io.env);
     if (values['reject-file'] && inputs.entries.length > 1) {
-      throw new LoaderError('LOADER_BAD_OPTION', `--reject-file names one reject file, but ${inputs.entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`);
+      throw new LoaderError(LoaderErrorCode.BAD_OPTION, `--reject-file names one reject file, but ${inputs.entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`);
     }
   } catch (error) {
     return reportError(error, io);
@@ -105,7 +105,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
     let lastRunId: number | null = null;
     for (const [i, entry] of entries.entries()) {
       if (entry.kind === 'missing') {
-        report(entry.given, new LoaderError('LOADER_FILE_NOT_FOUND', entry.message));
+        report(entry.given, new LoaderError(LoaderErrorCode.FILE_NOT_FOUND, entry.message));
         continue;
       }
       try {
@@ -155,7 +155,7 @@ function parsePositiveWhole(flag: string, value: string | undefined): number | u
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new LoaderError('LOADER_BAD_OPTION', `${flag} must be a positive whole number, got ${value}`);
+    throw new LoaderError(LoaderErrorCode.BAD_OPTION, `${flag} must be a positive whole number, got ${value}`);
   }
   return n;
 }
@@ -163,7 +163,7 @@ function parsePositiveWhole(flag: string, value: string | undefined): number | u
 function parseWritePath(value: string | undefined): WritePathChoice {
   const choice = (WRITE_PATH_CHOICES as readonly string[]).find((c) => c === value);
   if (choice === undefined) {
-    throw new LoaderError('LOADER_BAD_OPTION', `--write-path must be one of ${WRITE_PATH_CHOICES.join(', ')}, got ${value}`);
+    throw new LoaderError(LoaderErrorCode.BAD_OPTION, `--write-path must be one of ${WRITE_PATH_CHOICES.join(', ')}, got ${value}`);
   }
   return choice as WritePathChoice;
 }

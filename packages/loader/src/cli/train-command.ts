@@ -5,7 +5,7 @@ import { trainingPairs } from 'analysis';
 import { trainModel, ModelArtifact } from '@realxdeal/model';
 import type { Database } from '../db/open-database';
 import { migrate } from '../db/migrate';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import type { CliIo } from './cli-io';
 import { resolveUserPath } from './cli-paths';
 import { parseCommandArgs, withDatabase } from './run-command';
@@ -48,7 +48,7 @@ export async function runTrainCommand(argv: string[], io: CliIo): Promise<number
     const { xs, ys } = await trainingPairs(db.knex, { category: values.category });
     if (xs.length === 0) {
       throw new LoaderError(
-        'LOADER_BAD_OPTION',
+        LoaderErrorCode.BAD_OPTION,
         `no postings of category ${values.category} with price > 0 and area > 0 in ${db.description}; load data first or pick another --category`,
       );
     }
@@ -66,7 +66,7 @@ export async function runTrainCommand(argv: string[], io: CliIo): Promise<number
 }
 
 function wholeNumber(flag: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new LoaderError('LOADER_BAD_OPTION', `${flag} must be a whole number, got ${value}`);
+  if (!/^\d+$/.test(value)) throw new LoaderError(LoaderErrorCode.BAD_OPTION, `${flag} must be a whole number, got ${value}`);
   return Number(value);
 }
 

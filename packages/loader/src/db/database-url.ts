@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 
 /** The embedded default, relative to the current working directory. */
 export const DEFAULT_SQLITE_PATH = path.join('data', 'realxdeal.sqlite');
@@ -32,7 +32,7 @@ export function parseDatabaseUrl(url: string | undefined | null): DatabaseTarget
     // Accept sqlite:///abs/path and sqlite://rel as well as sqlite:path.
     if (rest.startsWith('//')) rest = rest.slice(2);
     if (rest === '') {
-      throw new LoaderError('LOADER_BAD_DATABASE_URL', 'DATABASE_URL "sqlite:" names no file; use sqlite:path/to/file.sqlite');
+      throw new LoaderError(LoaderErrorCode.BAD_DATABASE_URL, 'DATABASE_URL "sqlite:" names no file; use sqlite:path/to/file.sqlite');
     }
     return { dialect: 'sqlite', filename: path.resolve(rest), description: `sqlite:${rest}` };
   }
@@ -41,15 +41,15 @@ export function parseDatabaseUrl(url: string | undefined | null): DatabaseTarget
     try {
       parsed = new URL(raw);
     } catch {
-      throw new LoaderError('LOADER_BAD_DATABASE_URL', `DATABASE_URL is not a valid URL: ${redactUrl(raw)}`);
+      throw new LoaderError(LoaderErrorCode.BAD_DATABASE_URL, `DATABASE_URL is not a valid URL: ${redactUrl(raw)}`);
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     if (parsed.hostname === '') {
-      throw new LoaderError('LOADER_BAD_DATABASE_URL', `DATABASE_URL names no host: ${redactUrl(raw)}`);
+      throw new LoaderError(LoaderErrorCode.BAD_DATABASE_URL, `DATABASE_URL names no host: ${redactUrl(raw)}`);
     }
     if (database === '' || database.includes('/')) {
       throw new LoaderError(
-        'LOADER_BAD_DATABASE_URL',
+        LoaderErrorCode.BAD_DATABASE_URL,
         `DATABASE_URL must name one database, as mysql://user:pass@host:3306/dbname: ${redactUrl(raw)}`,
       );
     }
@@ -60,7 +60,7 @@ export function parseDatabaseUrl(url: string | undefined | null): DatabaseTarget
     return { dialect: 'mysql', host: parsed.hostname, port, user: user === '' ? 'root' : user, password, database, description };
   }
   throw new LoaderError(
-    'LOADER_BAD_DATABASE_URL',
+    LoaderErrorCode.BAD_DATABASE_URL,
     `DATABASE_URL must start with mysql:// or sqlite: (got ${redactUrl(raw)})`,
   );
 }

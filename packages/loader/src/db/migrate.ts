@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import type { Database } from './open-database';
 import * as createPostings from './migrations/20260101000000_create_postings';
 import * as createLoadRuns from './migrations/20260101000100_create_load_runs';
@@ -80,7 +80,7 @@ export async function rollbackMigrations(db: Database | Knex, options: { all?: b
   if (unknown.length > 0) {
     // Knex cannot run a `down` it has no code for; say which version can.
     throw new LoaderError(
-      'LOADER_BAD_OPTION',
+      LoaderErrorCode.BAD_OPTION,
       `the database has migrations this version does not have (${unknown.join(', ')}): roll back with the version that applied them`,
     );
   }

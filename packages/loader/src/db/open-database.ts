@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import { DatabaseTarget, parseDatabaseUrl, redactUrl } from './database-url';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -32,7 +32,7 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
   } catch (error) {
     await knex.destroy().catch(() => undefined);
     throw new LoaderError(
-      'LOADER_DATABASE_UNREACHABLE',
+      LoaderErrorCode.DATABASE_UNREACHABLE,
       `cannot reach the database ${target.description}: ${describeConnectError(error)}`,
       { cause: error },
     );
@@ -69,7 +69,7 @@ function openSqlite(filename: string): Knex {
   try {
     fs.mkdirSync(path.dirname(filename), { recursive: true });
   } catch (error) {
-    throw new LoaderError('LOADER_DATABASE_UNREACHABLE', `cannot create the folder for ${filename}: ${(error as Error).message}`);
+    throw new LoaderError(LoaderErrorCode.DATABASE_UNREACHABLE, `cannot create the folder for ${filename}: ${(error as Error).message}`);
   }
   return knexFactory({
     client: 'better-sqlite3',

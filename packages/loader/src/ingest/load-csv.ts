@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Database } from '../db/open-database';
 import { migrate } from '../db/migrate';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import { CsvRecordSplitter, CsvRecordSink, DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-records';
 import { resolveHeader } from './postings-header';
 import { emptyReasonCounts, RejectReason } from './reject-reasons';
@@ -103,17 +103,17 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   const dryRun = options.dryRun ?? false;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new LoaderError('LOADER_BAD_OPTION', `batch size must be a positive whole number, got ${batchSize}`);
+    throw new LoaderError(LoaderErrorCode.BAD_OPTION, `batch size must be a positive whole number, got ${batchSize}`);
   }
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 1) {
-    throw new LoaderError('LOADER_BAD_OPTION', `the record-length limit must be a positive whole number of bytes, got ${maxRecordBytes}`);
+    throw new LoaderError(LoaderErrorCode.BAD_OPTION, `the record-length limit must be a positive whole number of bytes, got ${maxRecordBytes}`);
   }
-  if (!db && !dryRun) throw new LoaderError('LOADER_BAD_OPTION', 'a database is required unless this is a dry run');
+  if (!db && !dryRun) throw new LoaderError(LoaderErrorCode.BAD_OPTION, 'a database is required unless this is a dry run');
   const writePathChoice = options.writePath ?? 'auto';
   if (db?.dialect === 'sqlite' && writePathChoice === 'load-data') {
     throw new LoaderError(
-      'LOADER_BAD_OPTION',
+      LoaderErrorCode.BAD_OPTION,
       'write path load-data needs MySQL or MariaDB; SQLite loads with inserts (use auto or insert)',
     );
   }
@@ -157,7 +157,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
       if (positions === null) {
         const why = problem === 'bad_encoding' ? 'is not valid UTF-8' : `is longer than the record-length limit (${maxRecordBytes} bytes)`;
         throw new LoaderError(
-          'LOADER_BAD_HEADER',
+          LoaderErrorCode.BAD_HEADER,
           `${displayName}: the header (line ${line}) ${why}; expected uuid,category,zip_code,price,area,created_at,status`,
         );
       }
@@ -232,7 +232,7 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
     reader.end();
     if (positions === null) {
       throw new LoaderError(
-        'LOADER_BAD_HEADER',
+        LoaderErrorCode.BAD_HEADER,
         `${displayName}: the file is empty; expected a header line with uuid,category,zip_code,price,area,created_at,status`,
       );
     }
@@ -291,9 +291,9 @@ function statInput(file: string): number {
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new LoaderError('LOADER_FILE_NOT_FOUND', `no such file: ${file}`);
+    throw new LoaderError(LoaderErrorCode.FILE_NOT_FOUND, `no such file: ${file}`);
   }
-  if (!stat.isFile()) throw new LoaderError('LOADER_FILE_NOT_FOUND', `not a file: ${file}`);
+  if (!stat.isFile()) throw new LoaderError(LoaderErrorCode.FILE_NOT_FOUND, `not a file: ${file}`);
   return stat.size;
 }
 

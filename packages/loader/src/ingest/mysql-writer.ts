@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Knex } from 'knex';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import type { PostingWriter } from './posting-writer';
 import type { PostingValue } from './validate-posting';
 import { INSERT_HEAD, POSTING_COLUMNS_SQL, rowTuple, upsertSyntaxFor, upsertTail } from './mysql-upsert';
@@ -110,7 +110,7 @@ export class MysqlWriter implements PostingWriter {
     if (choice === 'load-data' && !allowed) {
       this.release();
       throw new LoaderError(
-        'LOADER_BAD_OPTION',
+        LoaderErrorCode.BAD_OPTION,
         'write path load-data: the server refuses LOAD DATA LOCAL INFILE (local_infile is OFF); use --write-path insert or auto',
       );
     }
@@ -268,7 +268,7 @@ export class MysqlWriter implements PostingWriter {
     const warnings = (await this.query('SHOW WARNINGS LIMIT 3')) as Array<{ Message: string }>;
     await this.query('ROLLBACK');
     throw new LoaderError(
-      'LOADER_WRITE_FAILED',
+      LoaderErrorCode.WRITE_FAILED,
       `the database altered or skipped validated rows (${what}); rolled back: ${warnings.map((w) => w.Message).join('; ')}`,
     );
   }
@@ -292,7 +292,7 @@ export class MysqlWriter implements PostingWriter {
 function writeFailed(error: unknown): LoaderError {
   if (error instanceof LoaderError) return error;
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return new LoaderError('LOADER_WRITE_FAILED', `writing to the database failed: ${message}`, { cause: error });
+  return new LoaderError(LoaderErrorCode.WRITE_FAILED, `writing to the database failed: ${message}`, { cause: error });
 }
 
 function parseInfo(info: string): { records: number; skipped: number; warnings: number } {

@@ -1,4 +1,4 @@
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 
 /** The contract's columns, in the order the database and writers use. */
 export const POSTING_COLUMNS = ['uuid', 'category', 'zip_code', 'price', 'area', 'created_at', 'status'] as const;
@@ -27,7 +27,7 @@ export function resolveHeader(fields: readonly string[], source: string): number
     if (unexpected.length > 0) problems.push(`unexpected ${unexpected.map((u) => JSON.stringify(u)).join(', ')}`);
     if (repeated.length > 0) problems.push(`repeated ${repeated.join(', ')}`);
     throw new LoaderError(
-      'LOADER_BAD_HEADER',
+      LoaderErrorCode.BAD_HEADER,
       `${source} line 1: the header must name the seven columns ${POSTING_COLUMNS.join(',')} (any order): ${problems.join('; ')}. Nothing was loaded.`,
     );
   }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LoaderError } from '../errors';
+import { LoaderError, LoaderErrorCode } from '../errors';
 import type { PostingWriter } from './posting-writer';
 import type { FromSqliteWorker, SqliteWorkerData, ToSqliteWorker } from './sqlite-write-worker';
 import type { PostingValue } from './validate-posting';
@@ -94,7 +94,7 @@ export class SqliteWriter implements PostingWriter {
     worker.on('error', (error: Error) => this.fail(writeFailed(error.message, error)));
     worker.on('exit', (code) => {
       this.exited = true;
-      if (this.replaced === null) this.fail(new LoaderError('LOADER_WRITE_FAILED', `the SQLite writer thread stopped (exit code ${code})`));
+      if (this.replaced === null) this.fail(new LoaderError(LoaderErrorCode.WRITE_FAILED, `the SQLite writer thread stopped (exit code ${code})`));
       this.wake?.();
     });
     await this.until(() => this.ready);
@@ -173,7 +173,7 @@ export class SqliteWriter implements PostingWriter {
 }
 
 function writeFailed(message: string, cause: unknown): LoaderError {
-  return new LoaderError('LOADER_WRITE_FAILED', `writing to the database failed: ${message.split('\n')[0]}`, { cause });
+  return new LoaderError(LoaderErrorCode.WRITE_FAILED, `writing to the database failed: ${message.split('\n')[0]}`, { cause });
 }
 
 /**

@@ -10,8 +10,8 @@ import {
   latestAnswerSetKey,
   answerSetKey,
   validateOptions,
+  AnalysisErrorCode,
   type AnalysisAnswers,
-  type AnalysisErrorField,
   type AnalysisOptions,
   type AnswerFileKey,
   type MonthTotal,
@@ -22,7 +22,7 @@ import { ServerError, ServerErrorCode } from '../errors';
 import { describeDecimalProblem, parseDecimal } from '../lib/decimal';
 import { formatNumber } from '../lib/format';
 import { dailyPostingsChart, pricePerM2Chart } from '../lib/svg-charts';
-import { errorBody, type HttpError } from '../plugins/app/error-handler';
+import { sendError, type ErrorPage } from '../plugins/app/error-handler';
 import { analysisCsvSchema, analysisJsonSchema, analysisPageSchema, type AnalysisJson, type AnalysisQuery } from '../schemas/analysis';
 
 const FILES: ReadonlyArray<{ key: AnswerFileKey; path: string; label: string }> = [
@@ -33,8 +33,6 @@ const FILES: ReadonlyArray<{ key: AnswerFileKey; path: string; label: string }> 
   { key: 'q5', path: '/analysis/q5.csv', label: 'Alert days' },
   { key: 'weekday', path: '/analysis/weekday.csv', label: 'Mean daily postings per weekday' },
 ];
-
-const QUERY_NAMES: Record<AnalysisErrorField, string> = { month: 'month', dropThreshold: 'drop', spikeThreshold: 'spike' };
 
 /** The loader's table (data contract); probed for one row only when no answers are stored. */
 const POSTINGS_TABLE = 'postings';
@@ -129,10 +127,9 @@ export function monthNavigation(months: readonly MonthTotal[], shown: string): M
  * null when no answers are stored and there are no postings ("load data"),
  * or the error to show.
  */
-type AnswersOutcome = { answers: StoredAnswers | null; options: AnalysisOptions } | { error: HttpError };
-
-function httpError(code: ServerErrorCode, message: string): { error: HttpError } {
-  return { error: { statusCode: new ServerError(code, message).statusCode, code, message } };
+interface AnswersOutcome {
+  answers: StoredAnswers | null;
+  options: AnalysisOptions;
 }
 
 const EMPTY_ANSWERS: AnalysisAnswers = { month: null, q1: [], q2: [], q3: [], q4: [], q5: [], weekday: [] };
@@ -210,27 +207,23 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function withoutAnswers(db: Database, options: AnalysisOptions): Promise<AnswersOutcome> {
     if (!(await db.knex.schema.hasTable(POSTINGS_TABLE))) return { answers: null, options };
     const row: unknown = await db.knex(POSTINGS_TABLE).select(db.knex.raw('1 AS one')).limit(1).first();
-    return row === undefined ? { answers: null, options } : httpError(ServerErrorCode.ANSWERS_NOT_COMPUTED, NOT_COMPUTED_MESSAGE);
+    if (row === undefined) return { answers: null, options };
+    throw new ServerError(ServerErrorCode.ANSWERS_NOT_COMPUTED, NOT_COMPUTED_MESSAGE);
   }
 
   /**
    * The stored answers of the latest finished load for this request's month
-   * and thresholds: 400 for a bad option (checked before any query), 503
-   * when the database is missing or not answering, or has postings but no
-   * stored answers. A failure with a database that still answers `select 1`
-   * is a bug, and is rethrown as one (500).
+   * and thresholds. Throws what the error handler maps: a bad option (400,
+   * checked before any query), DATABASE_UNAVAILABLE when the database is
+   * missing or not answering, ANSWERS_NOT_COMPUTED when it has postings but
+   * no stored answers (503). A failure with a database that still answers
+   * `select 1` is a bug, and is rethrown as one (500).
    */
-  async function answers(request: FastifyRequest, query: AnalysisQuery): Promise<AnswersOutcome> {
-    let options: AnalysisOptions;
-    try {
-      options = optionsFrom(query);
-    } catch (error) {
-      if (!(error instanceof ServerError)) throw error;
-      return { error: { statusCode: error.statusCode, code: error.code, message: error.message } };
-    }
+  async function storedAnswers(request: FastifyRequest, query: AnalysisQuery): Promise<AnswersOutcome> {
+    const options = optionsFrom(query);
     const db = app.database.current;
     if (db === null) {
-      return httpError(
+      throw new ServerError(
         ServerErrorCode.DATABASE_UNAVAILABLE,
         app.database.configured
           ? 'the database is unavailable: it did not answer when the server started; the server keeps trying'
@@ -241,23 +234,21 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stored = await readAnswers(db.knex, options);
       return stored === null ? await withoutAnswers(db, options) : { answers: stored, options };
     } catch (error) {
-      if (isAnalysisError(error) && error.code !== 'ANALYSIS_UNSUPPORTED_DATABASE') {
-        // Restated with the names of this page's query parameters.
-        const name = error.field === undefined ? undefined : QUERY_NAMES[error.field];
-        const message = name !== undefined && error.reason !== undefined ? `${name} ${error.reason}` : error.message;
-        return httpError(ServerErrorCode.VALIDATION, message);
-      }
+      // A bad option: the error handler answers 400, naming the query parameter.
+      if (isAnalysisError(error) && error.code !== AnalysisErrorCode.UNSUPPORTED_DATABASE) throw error;
       const health = await app.database.refresh();
       // A schema older than the answer tables (migrations not applied, e.g.
       // no DDL rights): the answers are simply not there yet.
       if (health === 'ok' && !(await db.knex.schema.hasTable(ANSWER_TABLES.sets))) return await withoutAnswers(db, options);
       if (health === 'ok') throw error;
       request.log.warn({ err: error }, 'analysis: database unavailable');
-      return httpError(ServerErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable: it does not answer right now');
+      throw new ServerError(ServerErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable: it does not answer right now', {
+        cause: error,
+      });
     }
   }
 
-  async function renderPage(reply: FastifyReply, query: AnalysisQuery, result: AnswersOutcome): Promise<FastifyReply> {
+  async function renderPage(request: FastifyRequest, reply: FastifyReply, query: AnalysisQuery): Promise<FastifyReply> {
     const carried = carriedQuery(query);
     const files = FILES.map((f) => ({ ...f, href: `${f.path}${carried}`, filename: ANSWER_FILES[f.key] }));
     const form = { month: query.month ?? '', drop: query.drop ?? '', spike: query.spike ?? '' };
@@ -270,9 +261,13 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       analyzeCommand: ANALYZE_COMMAND,
       nav: null,
     };
-    if ('error' in result) {
-      const html = await reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'error', error: result.error });
-      return reply.status(result.error.statusCode).type(HTML).send(html);
+    let result: AnswersOutcome;
+    try {
+      result = await storedAnswers(request, query);
+    } catch (error) {
+      // The page itself shows the error, with the form to try again.
+      const page: ErrorPage = (http) => reply.viewAsync('analysis.eta', { ...common, title: 'Analysis', state: 'error', error: http });
+      return sendError(request, reply, error, { page });
     }
     const answers = result.answers;
     if (answers === null || answers.month === null) {
@@ -327,11 +322,6 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.type(HTML).send(html);
   }
 
-  /** Untyped reply: the status comes from the HttpError, which the schema types cannot follow. */
-  function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
-    return reply.status(error.statusCode).send(errorBody(new ServerError(error.code, error.message)));
-  }
-
   function sendCsv(reply: FastifyReply, key: AnswerFileKey, csv: string): FastifyReply {
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${ANSWER_FILES[key]}"`).send(csv);
   }
@@ -342,7 +332,6 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     query: AnalysisQuery,
     result: AnswersOutcome,
   ): Promise<FastifyReply> {
-    if ('error' in result) return sendError(reply, result.error);
     const csv = await answerCsv(key, result.answers ?? EMPTY_ANSWERS);
     if (result.answers !== null) views.remember(viewKey(result.answers, key, query), csv);
     return sendCsv(reply, key, csv);
@@ -372,7 +361,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const recent = await recentView(request.query, 'page');
       if (typeof recent === 'string') return reply.type(HTML).send(recent);
-      return renderPage(reply, request.query, await answers(request, request.query));
+      return renderPage(request, reply, request.query);
     },
   });
 
@@ -381,8 +370,8 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const recent = await recentView(request.query, 'json');
       if (recent !== undefined && typeof recent !== 'string') return reply.send(recent);
-      const result = await answers(request, request.query);
-      if ('error' in result) return sendError(reply, result.error);
+      // Errors go to the error handler (JSON).
+      const result = await storedAnswers(request, request.query);
       const json = answersJson(result.answers, result.options);
       if (result.answers !== null) views.remember(viewKey(result.answers, 'json', request.query), json);
       return reply.send(json);
@@ -395,7 +384,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       handler: async (request, reply) => {
         const recent = await recentView(request.query, file.key);
         if (typeof recent === 'string') return sendCsv(reply, file.key, recent);
-        return sendAnswerFile(reply, file.key, request.query, await answers(request, request.query));
+        return sendAnswerFile(reply, file.key, request.query, await storedAnswers(request, request.query));
       },
     });
   }

@@ -6,7 +6,7 @@ import { ServerError, ServerErrorCode, isServerError } from '../errors';
 import { BatchPredictStream } from '../lib/batch/BatchPredictStream';
 import { formatBytes } from '../lib/format';
 import { modelCard } from '../lib/model-card';
-import { HttpError, toHttpError } from '../plugins/app/error-handler';
+import { sendError, type ErrorPage } from '../plugins/app/error-handler';
 import { MULTIPART_OVERHEAD_BYTES } from '../plugins/external/multipart';
 import { batchPostSchema } from '../schemas/pages';
 
@@ -39,19 +39,11 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const maxBytes = app.config.MAX_UPLOAD_BYTES;
   const card = modelCard(app.model);
 
-  async function fail(request: FastifyRequest, reply: FastifyReply, error: HttpError): Promise<FastifyReply> {
-    if (error.statusCode >= 500) request.log.error({ code: error.code }, 'batch upload failed');
-    else request.log.info({ code: error.code, message: error.message }, 'batch upload rejected');
-    if (prefersHtml(request)) {
-      const html = await reply.viewAsync('batch-prediction.eta', {
-        title: 'Batch prediction',
-        card,
-        error: error.message,
-        maxUpload: formatBytes(maxBytes),
-      });
-      return reply.status(error.statusCode).type('text/html; charset=utf-8').send(html);
-    }
-    return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+  /** A browser's upload is answered by the form page, showing the message; anything else gets JSON. */
+  async function fail(request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
+    const formPage: ErrorPage = (http) =>
+      reply.viewAsync('batch-prediction.eta', { title: 'Batch prediction', card, error: http.message, maxUpload: formatBytes(maxBytes) });
+    return sendError(request, reply, error, prefersHtml(request) ? { page: formPage } : {});
   }
 
   app.post('/batch_prediction', {
@@ -62,20 +54,20 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
         reply.header('connection', 'close');
-        return fail(request, reply, toHttpError(tooLarge(maxBytes)));
+        return fail(request, reply, tooLarge(maxBytes));
       }
 
       let part;
       try {
         part = await request.file();
       } catch (error) {
-        return fail(request, reply, toHttpError(unreadableUpload(error)));
+        return fail(request, reply, unreadableUpload(error));
       }
       if (part === undefined) {
         return fail(
           request,
           reply,
-          toHttpError(new ServerError(ServerErrorCode.NO_FILE, 'no file was uploaded; send multipart/form-data with one CSV file (field name "file")')),
+          new ServerError(ServerErrorCode.NO_FILE, 'no file was uploaded; send multipart/form-data with one CSV file (field name "file")'),
         );
       }
 
@@ -95,7 +87,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (error) {
         // The rest of the upload is still arriving; read it so the browser can show the answer.
         drain(request.raw, maxBytes + MULTIPART_OVERHEAD_BYTES);
-        return fail(request, reply, toHttpError(error));
+        return fail(request, reply, error);
       }
 
       predictor.once('close', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { predictMany, type ModelArtifact } from '@realxdeal/model';
 import { ServerError, ServerErrorCode } from '../errors';
-import { toHttpError } from '../plugins/app/error-handler';
+import { sendError } from '../plugins/app/error-handler';
 import {
   InferRequest,
   InferRequestSchema,
@@ -129,11 +129,7 @@ const v2Routes: FastifyPluginAsyncTypebox<V2RoutesOptions> = async (app, opts) =
   const model = app.model;
   const errors = { 400: V2ErrorSchema, 404: V2ErrorSchema };
 
-  app.setErrorHandler(async (error, request, reply) => {
-    const http = toHttpError(error);
-    if (http.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.status(http.statusCode).send({ error: http.message });
-  });
+  app.setErrorHandler(async (error, request, reply) => sendError(request, reply, error, { protocol: 'v2' }));
 
   const serverMetadata = { name: opts.serverName, version: opts.serverVersion, extensions: [] };
   app.get('/v2', {
