@@ -28,7 +28,16 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
     [`${esmOnly}.+\\.js$`]: [
       'ts-jest',
-      { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', isolatedModules: true, sourceMap: true } },
+      {
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'ES2022',
+          isolatedModules: true,
+          sourceMap: true,
+        },
+      },
     ],
   },
   // Everything else in node_modules stays untransformed; the second lookahead

@@ -107,7 +107,7 @@ function parseCsv(input: string): ParsedCsv {
     i += eol.length;
     if (eol !== '') line++;
     const record = { line: startLine, fields, raw, eol, hasQuotedLineBreak: quotedBreak };
-    if (onlyUnquoted && fields.length === 1 && fields[0]!.trim() === '') blankLines++;
+    if (onlyUnquoted && fields.length === 1 && fields[0].trim() === '') blankLines++;
     else records.push(record);
   }
   const [header, ...rows] = records;
@@ -158,7 +158,13 @@ interface Posting {
 function classify(fields: string[]): RejectReason | Posting {
   if (fields.length !== 7) return 'column_count';
   const [uuid, category, zip, price, area, createdAt, status] = fields.map(trimCell) as [
-    string, string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   if (!UUID.test(uuid)) return 'bad_uuid';
   if (category === '') return 'missing_category';
@@ -235,9 +241,7 @@ function expectManifestMatches(outcome: LoadOutcome, manifest: GenerationManifes
   expect(outcome.duplicates).toBe(manifest.duplicateRows);
   expect(outcome.distinct.size).toBe(manifest.expectedDistinct);
   for (const reason of REJECT_REASONS) {
-    expect(manifest.rejectSamples[reason]).toEqual(
-      outcome.rejectLines[reason].slice(0, manifest.rejectSamples[reason].length),
-    );
+    expect(manifest.rejectSamples[reason]).toEqual(outcome.rejectLines[reason].slice(0, manifest.rejectSamples[reason].length));
     expect(manifest.rejectSamples[reason].length).toBe(Math.min(10, manifest.expectedRejects[reason]));
   }
 }
@@ -287,7 +291,14 @@ describe('generatePostings', () => {
   });
 
   it('refuses bad options with a coded error', () => {
-    const bad = [{ rows: -1 }, { rows: 1.5 }, { rows: Number.NaN }, { rows: 10, month: '2021-2' }, { rows: 10, month: '2021-13' }, { rows: 10, seed: 0.5 }];
+    const bad = [
+      { rows: -1 },
+      { rows: 1.5 },
+      { rows: Number.NaN },
+      { rows: 10, month: '2021-2' },
+      { rows: 10, month: '2021-13' },
+      { rows: 10, seed: 0.5 },
+    ];
     for (const options of bad) {
       expect(() => generatePostings(options)).toThrow(LoaderError);
     }
@@ -384,7 +395,7 @@ describe('dirty mode', () => {
   it('keeps rejected rows apart from duplicates', () => {
     const acceptedBefore = new Map<string, number>();
     outcome.acceptedRecords.forEach((r, k) => {
-      const uuid = outcome.accepted[k]!.uuid;
+      const uuid = outcome.accepted[k].uuid;
       if (!acceptedBefore.has(uuid)) acceptedBefore.set(uuid, r.line);
     });
     // A rejected row repeating an accepted uuid: the contract says it must not touch that row.
@@ -397,7 +408,7 @@ describe('dirty mode', () => {
     const seen = new Set<string>();
     let otherCase = 0;
     for (const r of outcome.acceptedRecords) {
-      const written = trimCell(r.fields[0]!);
+      const written = trimCell(r.fields[0]);
       if (seen.has(written.toLowerCase()) && written !== written.toLowerCase()) otherCase++;
       seen.add(written.toLowerCase());
     }
@@ -407,7 +418,7 @@ describe('dirty mode', () => {
   it('puts every accepted created_at inside the month in UTC, whatever its spelling', () => {
     const [from, to] = monthBounds('2021-02');
     expect(outcome.accepted.filter((p) => p.createdAt < from || p.createdAt >= to)).toEqual([]);
-    const spellings = outcome.acceptedRecords.map((r) => trimCell(r.fields[5]!));
+    const spellings = outcome.acceptedRecords.map((r) => trimCell(r.fields[5]));
     expect(spellings.some((s) => s.endsWith('Z'))).toBe(true);
     expect(spellings.some((s) => /\.\d+/.test(s))).toBe(true);
     expect(spellings.some((s) => /[+-]\d{2}:\d{2}$/.test(s))).toBe(true);
@@ -420,10 +431,7 @@ describe('dirty mode', () => {
   it('keeps accepted values within the contract: known categories, 5-digit zips, ≤ 25 characters', () => {
     const categories = new Set([...CATEGORY_NAMES, ...ODD_CATEGORY_VALUES]);
     const wrong = outcome.accepted.filter(
-      (p) =>
-        !categories.has(p.category) ||
-        !/^(\d{5})?$/.test(p.zip) ||
-        (p.category === 'NEW_BUILD_PROJECT' && p.price !== null),
+      (p) => !categories.has(p.category) || !/^(\d{5})?$/.test(p.zip) || (p.category === 'NEW_BUILD_PROJECT' && p.price !== null),
     );
     expect(wrong).toEqual([]);
     const statuses = new Set(outcome.accepted.map((p) => p.status));
@@ -490,7 +498,7 @@ describe('realism', () => {
         expect(ratios).toHaveLength(0);
         continue;
       }
-      const median = ratios[Math.floor(ratios.length / 2)]!;
+      const median = ratios[Math.floor(ratios.length / 2)];
       medians.set(c.name, median);
       expect(median / c.pricePerM2).toBeGreaterThan(0.75);
       expect(median / c.pricePerM2).toBeLessThan(1.35);
@@ -519,7 +527,7 @@ describe('realism', () => {
     const days = [...perDay.keys()].sort();
     expect(days).toHaveLength(28);
     const { outageDay, backfillDay } = big.manifest;
-    const before = days[days.indexOf(outageDay) - 1]!;
+    const before = days[days.indexOf(outageDay) - 1];
     expect(perDay.get(outageDay)! / perDay.get(before)!).toBeLessThan(0.1);
     expect(perDay.get(backfillDay)! / perDay.get(outageDay)!).toBeGreaterThan(3);
     const normal = days.filter((d) => d !== outageDay && d !== backfillDay);

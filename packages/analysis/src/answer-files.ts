@@ -100,11 +100,9 @@ export async function writeAnswerFiles(answers: AnalysisAnswers, outDir: string)
     for (const { tmp, final } of pending) await fs.rename(tmp, final);
   } catch (error) {
     await Promise.all(pending.map(({ tmp }) => fs.rm(tmp, { force: true })));
-    throw new AnalysisError(
-      AnalysisErrorCode.WRITE_FAILED,
-      `cannot write the answer files into ${dir}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new AnalysisError(AnalysisErrorCode.WRITE_FAILED, `cannot write the answer files into ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return files;
 }

@@ -8,10 +8,7 @@ import type { TrainingPairsOptions } from './types';
  * match). Ordered by uuid, which is lower-case hex and so sorts the same on
  * every collation: the same table gives the same arrays on both engines.
  */
-export async function trainingPairs(
-  knex: Knex,
-  options: TrainingPairsOptions = {},
-): Promise<{ xs: Float64Array; ys: Float64Array }> {
+export async function trainingPairs(knex: Knex, options: TrainingPairsOptions = {}): Promise<{ xs: Float64Array; ys: Float64Array }> {
   const query = knex('postings').select('area', 'price').where('price', '>', 0).andWhere('area', '>', 0).orderBy('uuid');
   if (options.category !== undefined) query.andWhere('category', options.category);
   const rows = (await query) as Array<{ area: unknown; price: unknown }>;

@@ -1,10 +1,4 @@
-import {
-  ANSWER_FILES,
-  AnalysisError,
-  DEFAULT_DROP_THRESHOLD,
-  DEFAULT_SPIKE_THRESHOLD,
-  validateOptions,
-} from 'analysis';
+import { ANSWER_FILES, AnalysisError, DEFAULT_DROP_THRESHOLD, DEFAULT_SPIKE_THRESHOLD, validateOptions } from 'analysis';
 
 describe('validateOptions', () => {
   it('defaults to the contract thresholds', () => {
@@ -19,8 +13,18 @@ describe('validateOptions', () => {
     [{ month: '2021-2' }, 'ANALYSIS_BAD_MONTH', 'month', 'month must be a month as YYYY-MM (e.g. 2021-02), got 2021-2'],
     [{ month: '0999-12' }, 'ANALYSIS_BAD_MONTH', 'month', 'month must be between 1000-01 and 9998-12, got 0999-12'],
     [{ dropThreshold: Number.NaN }, 'ANALYSIS_BAD_THRESHOLD', 'dropThreshold', 'dropThreshold must be a finite number (percent), got NaN'],
-    [{ spikeThreshold: Infinity }, 'ANALYSIS_BAD_THRESHOLD', 'spikeThreshold', 'spikeThreshold must be a finite number (percent), got Infinity'],
-    [{ dropThreshold: 300 }, 'ANALYSIS_BAD_THRESHOLD', 'dropThreshold', 'dropThreshold must not be above the spike threshold (200), got 300'],
+    [
+      { spikeThreshold: Infinity },
+      'ANALYSIS_BAD_THRESHOLD',
+      'spikeThreshold',
+      'spikeThreshold must be a finite number (percent), got Infinity',
+    ],
+    [
+      { dropThreshold: 300 },
+      'ANALYSIS_BAD_THRESHOLD',
+      'dropThreshold',
+      'dropThreshold must not be above the spike threshold (200), got 300',
+    ],
   ])('rejects %p', (options, code, field, message) => {
     let caught: unknown;
     try {

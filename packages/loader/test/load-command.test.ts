@@ -28,7 +28,9 @@ describe('realxdeal-loader start: errors a user sees', () => {
     fs.writeFileSync(path.join(dir, 'x.csv'), 'id,category\n1,A\n');
     const io = fakeIo({ INIT_CWD: dir, DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}` });
     expect(await runLoadCommand(['x.csv'], io)).toBe(1);
-    expect(io.err()).toMatch(/^error: x\.csv line 1: the header must name the seven columns .*missing uuid, zip_code, price, area, created_at, status; unexpected "id"\. Nothing was loaded\.\n$/);
+    expect(io.err()).toMatch(
+      /^error: x\.csv line 1: the header must name the seven columns .*missing uuid, zip_code, price, area, created_at, status; unexpected "id"\. Nothing was loaded\.\n$/,
+    );
   });
 
   it('rejects a bad database URL without echoing the password, exit 2', async () => {
@@ -72,12 +74,22 @@ describe.each(ENGINES)('realxdeal-loader start on %s', (engine) => {
       expect(code).toBe(0);
       // Figures from __fixtures__/every-reason.expected.json.
       const { rowsRead, rowsLoaded, rowsReplaced, rowsRejected, rejectedByReason } = EVERY_REASON.summary;
-      expect(io.out()).toMatch(new RegExp(`read\\s+${rowsRead}\\n\\s+loaded\\s+${rowsLoaded}\\n\\s+replaced\\s+${rowsReplaced}\\n\\s+rejected\\s+${rowsRejected}`));
-      for (const [reason, count] of Object.entries(rejectedByReason)) expect(io.out()).toMatch(new RegExp(`\\n\\s+${reason}\\s+${count}\\n`));
+      expect(io.out()).toMatch(
+        new RegExp(`read\\s+${rowsRead}\\n\\s+loaded\\s+${rowsLoaded}\\n\\s+replaced\\s+${rowsReplaced}\\n\\s+rejected\\s+${rowsRejected}`),
+      );
+      for (const [reason, count] of Object.entries(rejectedByReason))
+        expect(io.out()).toMatch(new RegExp(`\\n\\s+${reason}\\s+${count}\\n`));
       const summary = JSON.parse(fs.readFileSync(path.join(tdb.dir, 'summary.json'), 'utf8'));
       expect(summary).toMatchObject(EVERY_REASON.summary);
       expect(typeof summary.seconds).toBe('number');
-      for (const name of ['q1_avg_price_per_m2.csv', 'q2_online_per_category.csv', 'q3_first_last_day.csv', 'q4_daily_change.csv', 'q5_alerts.csv', 'weekday_pattern.csv']) {
+      for (const name of [
+        'q1_avg_price_per_m2.csv',
+        'q2_online_per_category.csv',
+        'q3_first_last_day.csv',
+        'q4_daily_change.csv',
+        'q5_alerts.csv',
+        'weekday_pattern.csv',
+      ]) {
         expect(fs.existsSync(path.join(tdb.dir, name))).toBe(true);
       }
       // Question 2 for the three loaded rows: APARTMENT_RENT 1 online; HOUSE_BUY 1 of 2.

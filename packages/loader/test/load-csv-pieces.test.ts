@@ -63,7 +63,12 @@ describe.each(ENGINES)('loadCsv reading a stream that delivers big chunks, on %s
     expect(categories).toEqual([{ category }]);
     expect(summary.rejectedByReason.bad_price).toBe(bad);
     // Row r of the loop is on line r + 2 (header, then the padding row).
-    const lines = fs.readFileSync(rejectFile, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 2).join(','));
+    const lines = fs
+      .readFileSync(rejectFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(0, 2).join(','));
     expect(lines).toEqual(Array.from({ length: bad }, (_, i) => `${(i + 1) * 1000 + 2},bad_price`));
   });
 });

@@ -5,7 +5,6 @@ import { loadCsv, LoaderError, Database } from 'loader';
 import { ENGINES, createTestDatabase, TestDatabase } from 'tools/testing';
 import EVERY_REASON from './__fixtures__/every-reason.expected.json';
 
-
 const FIXTURES = path.join(__dirname, '__fixtures__');
 
 /** A reject file field: quoted (RFC 4180) when it holds a quote, a comma or a line break. */
@@ -68,14 +67,29 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     expect(summary.rowsRead).toBe(summary.rowsLoaded + summary.rowsRejected);
 
     const rejects = fs.readFileSync(`${input}.rejects.csv`, 'utf8').trimEnd().split('\n');
-    expect(rejects).toEqual(['line,reason,raw', ...EVERY_REASON.rejects.map(({ line, reason, raw }) => `${line},${reason},${csvField(raw)}`)]);
+    expect(rejects).toEqual([
+      'line,reason,raw',
+      ...EVERY_REASON.rejects.map(({ line, reason, raw }) => `${line},${reason},${csvField(raw)}`),
+    ]);
 
-    expect(await allPostings(db)).toEqual(EVERY_REASON.loaded.map(({ uuid, category, zip_code, price, area, created_at, status }) => ({ uuid, category, zip_code, price, area, created_at, status })));
+    expect(await allPostings(db)).toEqual(
+      EVERY_REASON.loaded.map(({ uuid, category, zip_code, price, area, created_at, status }) => ({
+        uuid,
+        category,
+        zip_code,
+        price,
+        area,
+        created_at,
+        status,
+      })),
+    );
   });
 
   it('reads a BOM, CRLF endings, quoted commas, doubled quotes and newlines, and skips blank lines', async () => {
     const content =
-      '\uFEFF' + HEADER + '\r\n' +
+      '\uFEFF' +
+      HEADER +
+      '\r\n' +
       `${uuid(1)},"HOUSE, ""deluxe""",01067,1200,100,2021-02-03 08:00:00,ONLINE\r\n` +
       '\r\n' +
       '   \t \r\n' +
@@ -145,7 +159,9 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     expect(second).toMatchObject({ rowsLoaded: 3, rowsReplaced: 3, rowsRejected: 15 });
     const runs = await db.knex('load_runs').select('*').orderBy('id');
     expect(runs).toHaveLength(2);
-    expect(runs.map((r: { outcome: string; rows_read: number; rows_replaced: number }) => [r.outcome, r.rows_read, r.rows_replaced])).toEqual([
+    expect(
+      runs.map((r: { outcome: string; rows_read: number; rows_replaced: number }) => [r.outcome, r.rows_read, r.rows_replaced]),
+    ).toEqual([
       ['finished', 18, 0],
       ['finished', 18, 3],
     ]);
@@ -154,7 +170,11 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
   });
 
   it('refuses a wrong header before writing anything', async () => {
-    const input = writeCsv(tdb.dir, 'header.csv', `uuid,category,zip,price,area,created_at,status,extra\n${uuid(1)},A,,1,1,2021-02-01 00:00:00,ONLINE\n`);
+    const input = writeCsv(
+      tdb.dir,
+      'header.csv',
+      `uuid,category,zip,price,area,created_at,status,extra\n${uuid(1)},A,,1,1,2021-02-01 00:00:00,ONLINE\n`,
+    );
     const failure = loadCsv(db, input);
     await expect(failure).rejects.toBeInstanceOf(LoaderError);
     await expect(loadCsv(db, input)).rejects.toMatchObject({
@@ -175,7 +195,11 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
   });
 
   it('accepts the header in any order and any case, quoted and padded', async () => {
-    const input = writeCsv(tdb.dir, 'order.csv', ` STATUS ,"Created_At",area,price,zip_code,category,UUID\nONLINE,2021-02-01 00:00:00,10,100,01067,FLAT,${uuid(7)}\n`);
+    const input = writeCsv(
+      tdb.dir,
+      'order.csv',
+      ` STATUS ,"Created_At",area,price,zip_code,category,UUID\nONLINE,2021-02-01 00:00:00,10,100,01067,FLAT,${uuid(7)}\n`,
+    );
     const summary = await loadCsv(db, input);
     expect(summary.rowsLoaded).toBe(1);
     expect(await allPostings(db)).toEqual([
@@ -187,9 +211,11 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     const text = `${HEADER}\r\n${uuid(1)},"A\r\nB",,1,1,2021-02-01 00:00:00,ONLINE\r\n${uuid(2)},C,,2,2,2021-02-02 00:00:00,ONLINE`;
     const bytes = Buffer.from(text);
     // One byte at a time: every boundary, including inside \r\n and quotes.
-    const stream = Readable.from((function* () {
-      for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
-    })());
+    const stream = Readable.from(
+      (function* () {
+        for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+      })(),
+    );
     const summary = await loadCsv(db, stream, { batchSize: 1, sourceName: 'split' });
     expect(summary).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0, rejectFile: null });
     expect((await allPostings(db)).map((r) => r.category)).toEqual(['A\r\nB', 'C']);

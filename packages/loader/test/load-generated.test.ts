@@ -28,11 +28,10 @@ describe.each(ENGINES)('loading generated postings on %s', (engine) => {
       // The reject file has one line per rejected row, at the manifest's lines.
       const rejectLines = fs.readFileSync(`${file}.rejects.csv`, 'utf8');
       for (const [reason, lines] of Object.entries(manifest.rejectSamples)) {
-        for (const line of lines as number[]) expect(rejectLines).toContain(`\n${line},${reason},`);
+        for (const line of lines) expect(rejectLines).toContain(`\n${line},${reason},`);
       }
 
-      const checksum = async (): Promise<string> =>
-        JSON.stringify(await db.knex('postings').select('*').orderBy('uuid'));
+      const checksum = async (): Promise<string> => JSON.stringify(await db.knex('postings').select('*').orderBy('uuid'));
       const before = await checksum();
       const second = await loadCsv(db, file, { batchSize: 3000 });
       expect(second.rowsReplaced).toBe(second.rowsLoaded);

@@ -73,7 +73,7 @@ describe('SqliteWriter (worker thread)', () => {
   });
 
   it('grows a transaction to half the rows the table held when it began', async () => {
-    const count = async (): Promise<number> => Number((await db.knex('postings').count({ n: '*' }))[0]!.n);
+    const count = async (): Promise<number> => Number((await db.knex('postings').count({ n: '*' }))[0].n);
     const first = new SqliteWriter(file);
     await first.begin();
     await first.write(...batch(...Array.from({ length: 10 }, (_, i) => row(i))));

@@ -46,7 +46,9 @@ function describeUnderNode20(node20: string): void {
       const result = spawnSync(node20, [path.join(ROOT, entry), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
       expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
         status: 1,
-        stderr: expect.stringMatching(/^realxdeal needs Node\.js 22 or newer \(24 LTS recommended, see \.nvmrc\); this is Node\.js 20\.\d+\.\d+\n$/),
+        stderr: expect.stringMatching(
+          /^realxdeal needs Node\.js 22 or newer \(24 LTS recommended, see \.nvmrc\); this is Node\.js 20\.\d+\.\d+\n$/,
+        ),
         stdout: '',
       });
     });

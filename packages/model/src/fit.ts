@@ -61,11 +61,7 @@ interface Centred {
  * One pass over the data: each (optionally weighted) row [1, z, …, z^d | y − ȳ]
  * is rotated into R. Writes the z-basis coefficients of y − ȳ into `g`.
  */
-function solvePass(
-  { xs, ys, scaling, yMean }: Centred,
-  weights: Float64Array | null,
-  g: Float64Array,
-): void {
+function solvePass({ xs, ys, scaling, yMean }: Centred, weights: Float64Array | null, g: Float64Array): void {
   const p = g.length;
   const qr = createQr(p);
   const row = new Float64Array(p);
@@ -97,11 +93,7 @@ function solvePass(
 }
 
 /** Writes y − ŷ into `residuals`. */
-function residualsOf(
-  { xs, ys, scaling, yMean }: Centred,
-  g: Float64Array,
-  residuals: Float64Array,
-): void {
+function residualsOf({ xs, ys, scaling, yMean }: Centred, g: Float64Array, residuals: Float64Array): void {
   const top = g.length - 1;
   const { mean } = scaling;
   const inv = 1 / scaling.std;
@@ -183,7 +175,10 @@ export function fit(xs: ArrayLike<number>, ys: ArrayLike<number>, options: FitOp
   let scaling = scalingOf(xs);
   if (scaling.std === 0) {
     if (degree > 0) {
-      throw new ModelError(ModelErrorCode.FIT_FAILED, `x has zero variance (every x is ${scaling.mean}); a degree-${degree} fit needs distinct x values`);
+      throw new ModelError(
+        ModelErrorCode.FIT_FAILED,
+        `x has zero variance (every x is ${scaling.mean}); a degree-${degree} fit needs distinct x values`,
+      );
     }
     // A constant model never looks at x; any scale will do.
     scaling = { mean: scaling.mean, std: 1 };

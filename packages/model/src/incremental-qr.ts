@@ -22,25 +22,25 @@ export function createQr(p: number): IncrementalQr {
 export function addRow(qr: IncrementalQr, row: Float64Array, b: number): void {
   const { p, r, qty, columnSquares } = qr;
   for (let k = 0; k < p; k++) {
-    const v = row[k] as number;
-    columnSquares[k] = (columnSquares[k] as number) + v * v;
+    const v = row[k];
+    columnSquares[k] = columnSquares[k] + v * v;
   }
   for (let k = 0; k < p; k++) {
-    const a = row[k] as number;
+    const a = row[k];
     if (a === 0) continue;
     const kk = k * p + k;
-    const d = r[kk] as number;
+    const d = r[kk];
     const rho = Math.sqrt(d * d + a * a);
     const c = d / rho;
     const s = a / rho;
     r[kk] = rho;
     for (let j = k + 1; j < p; j++) {
-      const t = r[k * p + j] as number;
-      const u = row[j] as number;
+      const t = r[k * p + j];
+      const u = row[j];
       r[k * p + j] = c * t + s * u;
       row[j] = c * u - s * t;
     }
-    const t = qty[k] as number;
+    const t = qty[k];
     qty[k] = c * t + s * b;
     b = c * b - s * t;
   }
@@ -54,12 +54,12 @@ export function addRow(qr: IncrementalQr, row: Float64Array, b: number): void {
 export function solveQr(qr: IncrementalQr, beta: Float64Array): number {
   const { p, r, qty, columnSquares } = qr;
   for (let k = 0; k < p; k++) {
-    if (Math.abs(r[k * p + k] as number) <= 1e-10 * Math.sqrt(columnSquares[k] as number)) return k;
+    if (Math.abs(r[k * p + k]) <= 1e-10 * Math.sqrt(columnSquares[k])) return k;
   }
   for (let k = p - 1; k >= 0; k--) {
-    let acc = qty[k] as number;
-    for (let j = k + 1; j < p; j++) acc -= (r[k * p + j] as number) * (beta[j] as number);
-    beta[k] = acc / (r[k * p + k] as number);
+    let acc = qty[k];
+    for (let j = k + 1; j < p; j++) acc -= r[k * p + j] * beta[j];
+    beta[k] = acc / r[k * p + k];
   }
   return -1;
 }

@@ -7,15 +7,15 @@ function selectKth(a: Float64Array, n: number, k: number): number {
   let hi = n - 1;
   while (lo < hi) {
     const mid = k;
-    if ((a[mid] as number) < (a[lo] as number)) swap(a, mid, lo);
-    if ((a[hi] as number) < (a[lo] as number)) swap(a, hi, lo);
-    if ((a[hi] as number) < (a[mid] as number)) swap(a, hi, mid);
-    const pivot = a[mid] as number;
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
     let i = lo;
     let j = hi;
     do {
-      while ((a[i] as number) < pivot) i++;
-      while (pivot < (a[j] as number)) j--;
+      while (a[i] < pivot) i++;
+      while (pivot < a[j]) j--;
       if (i <= j) {
         swap(a, i, j);
         i++;
@@ -25,12 +25,12 @@ function selectKth(a: Float64Array, n: number, k: number): number {
     if (j < k) lo = i;
     if (k < i) hi = j;
   }
-  return a[k] as number;
+  return a[k];
 }
 
 function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i] as number;
-  a[i] = a[j] as number;
+  const t = a[i];
+  a[i] = a[j];
   a[j] = t;
 }
 
@@ -42,6 +42,6 @@ export function medianInPlace(a: Float64Array, n: number): number {
   // After selection every value right of k is >= a[k]; the upper middle is
   // the smallest of them.
   let upper = Infinity;
-  for (let i = k + 1; i < n; i++) if ((a[i] as number) < upper) upper = a[i] as number;
+  for (let i = k + 1; i < n; i++) if (a[i] < upper) upper = a[i];
   return (lower + upper) / 2;
 }

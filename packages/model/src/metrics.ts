@@ -18,13 +18,13 @@ function checkPair(actual: ArrayLike<number>, predicted: ArrayLike<number>): num
 export function r2(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   const n = checkPair(actual, predicted);
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += actual[i] as number;
+  for (let i = 0; i < n; i++) mean += actual[i];
   mean /= n;
   let ssRes = 0;
   let ssTot = 0;
   for (let i = 0; i < n; i++) {
-    const y = actual[i] as number;
-    const e = y - (predicted[i] as number);
+    const y = actual[i];
+    const e = y - predicted[i];
     const d = y - mean;
     ssRes += e * e;
     ssTot += d * d;
@@ -36,7 +36,7 @@ export function rootMeanSquaredError(actual: ArrayLike<number>, predicted: Array
   const n = checkPair(actual, predicted);
   let ss = 0;
   for (let i = 0; i < n; i++) {
-    const e = (actual[i] as number) - (predicted[i] as number);
+    const e = actual[i] - predicted[i];
     ss += e * e;
   }
   return Math.sqrt(ss / n);
@@ -45,7 +45,7 @@ export function rootMeanSquaredError(actual: ArrayLike<number>, predicted: Array
 export function meanAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   const n = checkPair(actual, predicted);
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.abs((actual[i] as number) - (predicted[i] as number));
+  for (let i = 0; i < n; i++) s += Math.abs(actual[i] - predicted[i]);
   return s / n;
 }
 
@@ -53,7 +53,7 @@ export function meanAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLik
 export function medianAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   const n = checkPair(actual, predicted);
   const errors = new Float64Array(n);
-  for (let i = 0; i < n; i++) errors[i] = Math.abs((actual[i] as number) - (predicted[i] as number));
+  for (let i = 0; i < n; i++) errors[i] = Math.abs(actual[i] - predicted[i]);
   return medianInPlace(errors, n);
 }
 
@@ -65,8 +65,8 @@ export function shareWithin(actual: ArrayLike<number>, predicted: ArrayLike<numb
   const n = checkPair(actual, predicted);
   let hits = 0;
   for (let i = 0; i < n; i++) {
-    const p = predicted[i] as number;
-    if (Math.abs((actual[i] as number) - p) <= fraction * Math.abs(p)) hits++;
+    const p = predicted[i];
+    if (Math.abs(actual[i] - p) <= fraction * Math.abs(p)) hits++;
   }
   return hits / n;
 }

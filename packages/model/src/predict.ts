@@ -56,15 +56,15 @@ function linearTyped(b0: number, b1: number, xs: Float64Array, out: Float64Array
   let odd = 0;
   let i = 0;
   for (; i + 1 < n; i += 2) {
-    const x0 = xs[i] as number;
-    const x1 = xs[i + 1] as number;
+    const x0 = xs[i];
+    const x1 = xs[i + 1];
     out[i] = b0 + b1 * x0;
     out[i + 1] = b0 + b1 * x1;
     even += x0 * 0;
     odd += x1 * 0;
   }
   if (i < n) {
-    const x = xs[i] as number;
+    const x = xs[i];
     out[i] = b0 + b1 * x;
     even += x * 0;
   }
@@ -74,17 +74,17 @@ function linearTyped(b0: number, b1: number, xs: Float64Array, out: Float64Array
 function hornerTyped(c: Float64Array, xs: Float64Array, out: Float64Array): boolean {
   const n = xs.length;
   const top = c.length - 1;
-  const lead = c[top] as number;
+  const lead = c[top];
   let even = 0;
   let odd = 0;
   let i = 0;
   for (; i + 1 < n; i += 2) {
-    const x0 = xs[i] as number;
-    const x1 = xs[i + 1] as number;
+    const x0 = xs[i];
+    const x1 = xs[i + 1];
     let acc0 = lead;
     let acc1 = lead;
     for (let k = top - 1; k >= 0; k--) {
-      const ck = c[k] as number;
+      const ck = c[k];
       acc0 = acc0 * x0 + ck;
       acc1 = acc1 * x1 + ck;
     }
@@ -94,9 +94,9 @@ function hornerTyped(c: Float64Array, xs: Float64Array, out: Float64Array): bool
     odd += x1 * 0;
   }
   if (i < n) {
-    const x = xs[i] as number;
+    const x = xs[i];
     let acc = lead;
-    for (let k = top - 1; k >= 0; k--) acc = acc * x + (c[k] as number);
+    for (let k = top - 1; k >= 0; k--) acc = acc * x + c[k];
     out[i] = acc;
     even += x * 0;
   }
@@ -106,12 +106,12 @@ function hornerTyped(c: Float64Array, xs: Float64Array, out: Float64Array): bool
 function hornerGeneric(c: Float64Array, xs: ArrayLike<number>, out: Float64Array): boolean {
   const n = xs.length;
   const top = c.length - 1;
-  const lead = c[top] as number;
+  const lead = c[top];
   for (let i = 0; i < n; i++) {
     const x: unknown = xs[i];
     if (typeof x !== 'number' || x - x !== 0) return false;
     let acc = lead;
-    for (let k = top - 1; k >= 0; k--) acc = acc * x + (c[k] as number);
+    for (let k = top - 1; k >= 0; k--) acc = acc * x + c[k];
     out[i] = acc;
   }
   return true;
@@ -138,7 +138,7 @@ export function predictMany(model: ModelArtifact, xs: ArrayLike<number>, out?: F
   const c = Float64Array.from(model.coefficients);
   let ok: boolean;
   if (xs instanceof Float64Array) {
-    ok = c.length === 2 ? linearTyped(c[0] as number, c[1] as number, xs, target) : hornerTyped(c, xs, target);
+    ok = c.length === 2 ? linearTyped(c[0], c[1], xs, target) : hornerTyped(c, xs, target);
   } else {
     ok = hornerGeneric(c, xs, target);
   }

@@ -11,9 +11,9 @@ export interface Scaling {
 /** Mean, shifted by v[0] so a large common offset does not eat the digits. */
 export function meanOf(values: ArrayLike<number>): number {
   const n = values.length;
-  const shift = values[0] as number;
+  const shift = values[0];
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (values[i] as number) - shift;
+  for (let i = 0; i < n; i++) sum += values[i] - shift;
   return shift + sum / n;
 }
 
@@ -27,7 +27,7 @@ export function scalingOf(xs: ArrayLike<number>): Scaling {
   let sq = 0;
   let lin = 0;
   for (let i = 0; i < n; i++) {
-    const d = (xs[i] as number) - mean;
+    const d = xs[i] - mean;
     sq += d * d;
     lin += d;
   }
@@ -39,9 +39,9 @@ export function scalingOf(xs: ArrayLike<number>): Scaling {
 function binomials(degree: number): number[][] {
   const rows: number[][] = [[1]];
   for (let k = 1; k <= degree; k++) {
-    const prev = rows[k - 1] as number[];
+    const prev = rows[k - 1];
     const row = [1];
-    for (let j = 1; j < k; j++) row.push((prev[j - 1] as number) + (prev[j] as number));
+    for (let j = 1; j < k; j++) row.push(prev[j - 1] + prev[j]);
     row.push(1);
     rows.push(row);
   }
@@ -64,7 +64,7 @@ export function toRawCoefficients(g: ArrayLike<number>, scaling: Scaling): numbe
   for (let j = 0; j <= degree; j++) {
     let acc = 0;
     for (let k = degree; k >= j; k--) {
-      acc += (g[k] as number) * ((choose[k] as number[])[j] as number) * c ** (k - j);
+      acc += g[k] * choose[k][j] * c ** (k - j);
     }
     b.push(acc * a ** j);
   }

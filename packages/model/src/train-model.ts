@@ -104,7 +104,10 @@ export function trainModel(xs: ArrayLike<number>, ys: ArrayLike<number>, options
   const minTrain = degree + 1;
   const nTest = Math.min(Math.max(1, Math.round(n * holdout)), n - minTrain);
   if (nTest < 1) {
-    throw new ModelError(ModelErrorCode.FIT_FAILED, `need at least ${minTrain + 1} points to hold out a test split for degree ${degree}, got ${n}`);
+    throw new ModelError(
+      ModelErrorCode.FIT_FAILED,
+      `need at least ${minTrain + 1} points to hold out a test split for degree ${degree}, got ${n}`,
+    );
   }
   const parts = split(xs, ys, nTest, seed);
   const { coefficients } = fit(parts.trainX, parts.trainY, { degree, robust });
@@ -135,7 +138,10 @@ export function trainModel(xs: ArrayLike<number>, ys: ArrayLike<number>, options
   const predicted = predictMany(artifactSoFar, parts.testX);
   const score = r2(parts.testY, predicted);
   if (Number.isNaN(score)) {
-    throw new ModelError(ModelErrorCode.FIT_FAILED, `r2 is undefined: all ${nTest} test values of y are equal; use more data or a larger holdout`);
+    throw new ModelError(
+      ModelErrorCode.FIT_FAILED,
+      `r2 is undefined: all ${nTest} test values of y are equal; use more data or a larger holdout`,
+    );
   }
   const { min, max } = range(parts.trainX);
   const training: TrainingInfo = {

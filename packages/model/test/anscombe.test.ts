@@ -15,7 +15,7 @@ const SETS: Array<[string, number[], number[]]> = [
 function rSquared(xs: number[], ys: number[], b0: number, b1: number): number {
   const mean = ys.reduce((s, y) => s + y, 0) / ys.length;
   const ssTot = ys.reduce((s, y) => s + (y - mean) ** 2, 0);
-  const ssRes = ys.reduce((s, y, i) => s + (y - (b0 + b1 * (xs[i] as number))) ** 2, 0);
+  const ssRes = ys.reduce((s, y, i) => s + (y - (b0 + b1 * xs[i])) ** 2, 0);
   return 1 - ssRes / ssTot;
 }
 

@@ -67,7 +67,11 @@ describe('validateModel', () => {
     ['a holdout of 1', (a) => (a.training.holdout = 1), 'training.holdout'],
     ['a trained_at that is not a date', (a) => (a.training.trained_at = 'yesterday'), 'training.trained_at'],
     ['a malformed sha256', (a) => (a.training.source = { description: 'x', sha256: 'abc' }), 'training.source.sha256'],
-    ['an object in source.filter', (a) => (a.training.source = { description: 'x', sha256: null, filter: { city: {} } }), 'training.source.filter.city'],
+    [
+      'an object in source.filter',
+      (a) => (a.training.source = { description: 'x', sha256: null, filter: { city: {} } }),
+      'training.source.filter.city',
+    ],
     ['a missing feature unit', (a) => (a.feature = { name: 'area' }), 'feature.unit'],
     ['an empty name', (a) => (a.name = ''), 'name'],
   ])('refuses %s, naming the field', (_label, mutate, field) => {

@@ -20,7 +20,7 @@ async function bundle(entry: string): Promise<string> {
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  return result.outputFiles[0].text;
 }
 
 describe('@realxdeal/model for the browser', () => {

@@ -23,7 +23,10 @@ function expectFitFailure(run: () => unknown, message: RegExp, field?: string): 
 describe('fit', () => {
   it('recovers the line y = 3 + 2x exactly', () => {
     const xs = range(0, 9);
-    const { coefficients, iterations } = fit(xs, xs.map((x) => 3 + 2 * x));
+    const { coefficients, iterations } = fit(
+      xs,
+      xs.map((x) => 3 + 2 * x),
+    );
     expect(coefficients).toHaveLength(2);
     expect(coefficients[0]).toBeCloseTo(3, 12);
     expect(coefficients[1]).toBeCloseTo(2, 12);
@@ -32,7 +35,11 @@ describe('fit', () => {
 
   it('recovers the quadratic y = 1 − 2x + 0.5x² exactly', () => {
     const xs = range(-3, 6);
-    const { coefficients } = fit(xs, xs.map((x) => 1 - 2 * x + 0.5 * x * x), { degree: 2 });
+    const { coefficients } = fit(
+      xs,
+      xs.map((x) => 1 - 2 * x + 0.5 * x * x),
+      { degree: 2 },
+    );
     expect(coefficients).toHaveLength(3);
     expect(coefficients[0]).toBeCloseTo(1, 11);
     expect(coefficients[1]).toBeCloseTo(-2, 11);
@@ -41,7 +48,11 @@ describe('fit', () => {
 
   it('recovers the cubic y = 2 − x² + 0.25x³ exactly', () => {
     const xs = range(-4, 7);
-    const { coefficients } = fit(xs, xs.map((x) => 2 - x * x + 0.25 * x ** 3), { degree: 3 });
+    const { coefficients } = fit(
+      xs,
+      xs.map((x) => 2 - x * x + 0.25 * x ** 3),
+      { degree: 3 },
+    );
     [2, 0, -1, 0.25].forEach((b, j) => expect(coefficients[j]).toBeCloseTo(b, 10));
   });
 
@@ -62,7 +73,10 @@ describe('fit', () => {
     const xs = range(0, 19).map((i) => 1e6 + i);
 
     it('fits a degree-1 line exactly', () => {
-      const { coefficients } = fit(xs, xs.map((x) => 3 + 2 * x));
+      const { coefficients } = fit(
+        xs,
+        xs.map((x) => 3 + 2 * x),
+      );
       // y ≈ 2e6 is exact in binary, so only the solver's rounding is left:
       // the slope to ~1e-12, and the intercept, an extrapolation 1e6 units
       // away from the data, to ~1e6 × that.
@@ -101,13 +115,13 @@ describe('fit', () => {
 
     it('keeps the slope within 2% of the truth', () => {
       const { coefficients, iterations } = fit(xs, ys, { robust: true });
-      expect(Math.abs((coefficients[1] as number) - 2) / 2).toBeLessThan(0.02);
+      expect(Math.abs(coefficients[1] - 2) / 2).toBeLessThan(0.02);
       expect(iterations).toBeGreaterThan(1);
       expect(iterations).toBeLessThanOrEqual(100);
     });
 
     it('where plain least squares does not', () => {
-      const slope = fit(xs, ys).coefficients[1] as number;
+      const slope = fit(xs, ys).coefficients[1];
       expect(slope).toBeGreaterThan(3.39);
       expect(slope).toBeLessThan(3.46);
     });
@@ -120,7 +134,11 @@ describe('fit', () => {
     });
 
     it('stops after one solve when least squares is already exact', () => {
-      const exact = fit(xs, xs.map((x) => 10 + 2 * x), { robust: true });
+      const exact = fit(
+        xs,
+        xs.map((x) => 10 + 2 * x),
+        { robust: true },
+      );
       expect(exact.iterations).toBe(1);
       expect(exact.coefficients[1]).toBeCloseTo(2, 12);
     });

@@ -2,7 +2,7 @@ import { type ModelArtifact, type TrainOptions, trainModel, validateModel } from
 
 const XS = Array.from({ length: 100 }, (_, i) => i);
 // Deterministic noise in {−1, −0.5, 0, 0.5, 1}.
-const NOISY = XS.map((x, i) => 3 + 2 * x + ((((i * 7) % 5) - 2) * 0.5));
+const NOISY = XS.map((x, i) => 3 + 2 * x + (((i * 7) % 5) - 2) * 0.5);
 const EXACT = XS.map((x) => 3 + 2 * x);
 const WHEN = new Date('2024-03-01T12:00:00.000Z');
 
@@ -55,7 +55,11 @@ describe('trainModel', () => {
   });
 
   it('produces an artifact that survives a JSON round trip', () => {
-    const m: ModelArtifact = trainModel(XS, NOISY, options({ degree: 2, robust: true, source: { description: 'x', sha256: null, filter: { city: 'Lyon' } } }));
+    const m: ModelArtifact = trainModel(
+      XS,
+      NOISY,
+      options({ degree: 2, robust: true, source: { description: 'x', sha256: null, filter: { city: 'Lyon' } } }),
+    );
     expect(validateModel(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
 

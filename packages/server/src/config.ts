@@ -118,7 +118,8 @@ interface AjvIssue {
 }
 
 function describeIssue(issue: AjvIssue, env: Record<string, string | undefined>): string {
-  const key = issue.instancePath.replace(/^\//, '') || (typeof issue.params.missingProperty === 'string' ? issue.params.missingProperty : '');
+  const key =
+    issue.instancePath.replace(/^\//, '') || (typeof issue.params.missingProperty === 'string' ? issue.params.missingProperty : '');
   const got = env[key];
   const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
   switch (issue.keyword) {

@@ -14,7 +14,11 @@ export function chooseLogFormat(stdout: { isTTY?: boolean }): LogFormat {
 }
 
 /** Fastify's logger options for a format; pino-pretty is loaded only when used. */
-export function loggerOptions(format: LogFormat, level: LogLevel, destination: NodeJS.WritableStream = process.stdout): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  format: LogFormat,
+  level: LogLevel,
+  destination: NodeJS.WritableStream = process.stdout,
+): FastifyServerOptions['logger'] {
   if (format === 'json') return { level };
   // A synchronous stream in this thread, not a transport worker: it is for a
   // person at a terminal, and it keeps the order of lines with process output.

@@ -45,7 +45,11 @@ describe('GET /analysis with loaded postings', () => {
       ['2021-02-03', 'spike'],
       ['2021-02-04', 'drop'],
     ]);
-    const price = [...main.matchAll(/data-category="([^"]+)" data-series="(\w+)" data-value="([\d.]+)"/g)].map((m) => [m[1], m[2], Number(m[3])]);
+    const price = [...main.matchAll(/data-category="([^"]+)" data-series="(\w+)" data-value="([\d.]+)"/g)].map((m) => [
+      m[1],
+      m[2],
+      Number(m[3]),
+    ]);
     expect(price).toEqual([
       ['&#60;script&#62;1&#60;/script&#62;', 'mean', 10],
       ['&#60;script&#62;1&#60;/script&#62;', 'median', 10],
@@ -64,7 +68,9 @@ describe('GET /analysis with loaded postings', () => {
     expect(main).toContain('<tr><td>APARTMENT_BUY</td><td class="num">3</td></tr>');
     expect(main).toContain('<tr><td>2021-02-01</td><td class="num">4</td></tr>');
     expect(main).toContain('<tr><td>2021-02-28</td><td class="num">1</td></tr>');
-    expect(main).toContain('<tr class="alert-spike"><td>2021-02-03</td><td class="num">4</td><td class="num">1</td><td class="num">300</td><td>spike</td></tr>');
+    expect(main).toContain(
+      '<tr class="alert-spike"><td>2021-02-03</td><td class="num">4</td><td class="num">1</td><td class="num">300</td><td>spike</td></tr>',
+    );
     expect(main).toContain('&lt;script&gt;1&lt;/script&gt;');
     expect(main).not.toContain('<script');
   });
@@ -80,10 +86,22 @@ describe('GET /analysis with loaded postings', () => {
   });
 
   it.each([
-    ['q1', 'q1_avg_price_per_m2.csv', 'category,postings,avg_price_per_m2,median_price_per_m2\n<script>1</script>,1,10,10\nAPARTMENT_BUY,4,3125,2750\nAPARTMENT_RENT,3,26.666667,30\nHOUSE_BUY,0,,\n'],
-    ['q2', 'q2_online_per_category.csv', 'category,online_postings\n<script>1</script>,1\nAPARTMENT_BUY,3\nAPARTMENT_RENT,2\nHOUSE_BUY,1\n'],
+    [
+      'q1',
+      'q1_avg_price_per_m2.csv',
+      'category,postings,avg_price_per_m2,median_price_per_m2\n<script>1</script>,1,10,10\nAPARTMENT_BUY,4,3125,2750\nAPARTMENT_RENT,3,26.666667,30\nHOUSE_BUY,0,,\n',
+    ],
+    [
+      'q2',
+      'q2_online_per_category.csv',
+      'category,online_postings\n<script>1</script>,1\nAPARTMENT_BUY,3\nAPARTMENT_RENT,2\nHOUSE_BUY,1\n',
+    ],
     ['q3', 'q3_first_last_day.csv', 'day,postings\n2021-02-01,4\n2021-02-28,1\n'],
-    ['q5', 'q5_alerts.csv', 'day,postings,previous_day_postings,change_pct,kind\n2021-02-02,1,4,-75,drop\n2021-02-03,4,1,300,spike\n2021-02-04,0,4,-100,drop\n'],
+    [
+      'q5',
+      'q5_alerts.csv',
+      'day,postings,previous_day_postings,change_pct,kind\n2021-02-02,1,4,-75,drop\n2021-02-03,4,1,300,spike\n2021-02-04,0,4,-100,drop\n',
+    ],
   ])('serves /analysis/%s.csv as the contract file %s', async (key, filename, csv) => {
     const res = await app.inject({ method: 'GET', url: `/analysis/${key}.csv` });
     expect(res.statusCode).toBe(200);
@@ -167,7 +185,10 @@ describe('GET /analysis without a working database', () => {
       expect(mainOf(res.body)).toContain('the database is unavailable');
       const csv = await app.inject({ method: 'GET', url: '/analysis/q2.csv' });
       expect(csv.statusCode).toBe(503);
-      expect(csv.json()).toEqual({ error: 'SERVER_DATABASE_UNAVAILABLE', message: 'the database is unavailable: it does not answer right now' });
+      expect(csv.json()).toEqual({
+        error: 'SERVER_DATABASE_UNAVAILABLE',
+        message: 'the database is unavailable: it does not answer right now',
+      });
     } finally {
       await app.close();
     }

@@ -6,7 +6,11 @@ import { BatchPredictStream, ServerErrorCode, detectLayout } from 'server';
 const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '__fixtures__', name));
 
 /** Feeds `input` in chunks of `chunkSize` bytes and returns the CSV that comes out. */
-async function run(input: string | Buffer, chunkSize = 1 << 16, options: { truncated?: boolean; maxRecordBytes?: number } = {}): Promise<string> {
+async function run(
+  input: string | Buffer,
+  chunkSize = 1 << 16,
+  options: { truncated?: boolean; maxRecordBytes?: number } = {},
+): Promise<string> {
   const stream = new BatchPredictStream({
     model: testModel(),
     isTruncated: () => options.truncated ?? false,
@@ -86,7 +90,9 @@ describe('BatchPredictStream', () => {
   });
 
   it('quotes a headerless line with commas as one cell', async () => {
-    expect(await run('1\n2,3\n')).toBe('x,prediction,error\n1,4,\n"2,3",,"row has 2 fields but one value per line was expected; got ""2,3"""\n');
+    expect(await run('1\n2,3\n')).toBe(
+      'x,prediction,error\n1,4,\n"2,3",,"row has 2 fields but one value per line was expected; got ""2,3"""\n',
+    );
   });
 
   it('passes markup through as data, never interpreting it', async () => {

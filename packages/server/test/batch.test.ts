@@ -181,7 +181,8 @@ describe('POST /batch_prediction bounds', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       error: 'SERVER_RECORD_TOO_LONG',
-      message: 'line 3 is longer than the 64 bytes limit of one record (MAX_BATCH_RECORD_BYTES); expected a CSV header or one number per line',
+      message:
+        'line 3 is longer than the 64 bytes limit of one record (MAX_BATCH_RECORD_BYTES); expected a CSV header or one number per line',
     });
   });
 

@@ -70,9 +70,9 @@ describeWithChromium('the pages in Chromium', () => {
       const summary = await loadCsv(db, source, { rejectFile: null, sourceName: 'generated.csv' });
       manifest = source.manifest;
       expect(summary.rowsLoaded).toBe(manifest.expectedLoaded);
-      const rows = (await db.knex.raw(
+      const rows = await db.knex.raw<Array<{ day: string; n: number }>>(
         'SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM postings GROUP BY substr(created_at, 1, 10)',
-      )) as Array<{ day: string; n: number }>;
+      );
       perDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
     } finally {
       await db.close();
@@ -232,7 +232,12 @@ describeWithChromium('the pages in Chromium', () => {
     // Alert days: the generator's outage (a drop) and backfill (a spike) at least,
     // the same days in the chart's colours, its markers, the q5 table and the q4 rows.
     const alerts = bars.filter((b) => b.alert !== null).map((b) => [b.day, b.alert]);
-    expect(alerts).toEqual(expect.arrayContaining([[manifest.outageDay, 'drop'], [manifest.backfillDay, 'spike']]));
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        [manifest.outageDay, 'drop'],
+        [manifest.backfillDay, 'spike'],
+      ]),
+    );
     for (const bar of bars) expect(bar.fill).toBe(bar.alert === 'drop' ? FILL.drop : bar.alert === 'spike' ? FILL.spike : FILL.bar);
     const markers = await page
       .locator('#daily-chart text[data-alert-day]')
@@ -241,9 +246,9 @@ describeWithChromium('the pages in Chromium', () => {
     const q5Days = await page.locator('#q5 tbody tr td:nth-child(1)').allTextContents();
     const q5Kinds = await page.locator('#q5 tbody tr td:nth-child(5)').allTextContents();
     expect(q5Days.map((day, i) => [day, q5Kinds[i]])).toEqual(alerts);
-    const flagged = await page.locator('#q4-table tbody tr[class^="alert-"]').evaluateAll((rows) =>
-      rows.map((row) => [row.querySelector('td')?.textContent, row.className.replace('alert-', '')]),
-    );
+    const flagged = await page
+      .locator('#q4-table tbody tr[class^="alert-"]')
+      .evaluateAll((rows) => rows.map((row) => [row.querySelector('td')?.textContent, row.className.replace('alert-', '')]));
     expect(flagged).toEqual(alerts);
 
     await page.click('#q4-table summary');
@@ -253,9 +258,11 @@ describeWithChromium('the pages in Chromium', () => {
 
   it('draws the mean and median price per m² of every category as in its table', async () => {
     await page.goto(`${base}/analysis`);
-    const rows = await page.locator('#q1 tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: { textContent: string | null }) => td.textContent ?? '')),
-    );
+    const rows = await page
+      .locator('#q1 tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: { textContent: string | null }) => td.textContent ?? '')),
+      );
     const bars = await page.locator('#price-chart rect[data-series]').evaluateAll((els) =>
       els.map((el) => ({
         category: el.getAttribute('data-category') ?? '',
@@ -284,7 +291,9 @@ describeWithChromium('the pages in Chromium', () => {
     await page.goto(`${base}/`);
     const artifact = (await (await page.request.get(`${base}/model.json`)).json()) as typeof CALIBRATED_MODEL;
     expect(artifact).toEqual(CALIBRATED_MODEL);
-    const order = await page.locator('#robust-metrics, #calibration-chart, #r2-note').evaluateAll((els) => els.map((el) => el.getAttribute('id')));
+    const order = await page
+      .locator('#robust-metrics, #calibration-chart, #r2-note')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('id')));
     expect(order).toEqual(['robust-metrics', 'calibration-chart', 'r2-note']);
     expect(await page.locator('#robust-metrics tr').allTextContents()).toEqual([
       expect.stringMatching(/^median absolute error\s*1\.25\s*EUR/),
@@ -312,9 +321,9 @@ describeWithChromium('the pages in Chromium', () => {
       }),
     );
     // The points are the artifact's bins, in order ...
-    expect(bins.map(({ x_from, x_to, n, median_actual, median_predicted }) => ({ x_from, x_to, n, median_actual, median_predicted }))).toEqual(
-      artifact.training.calibration,
-    );
+    expect(
+      bins.map(({ x_from, x_to, n, median_actual, median_predicted }) => ({ x_from, x_to, n, median_actual, median_predicted })),
+    ).toEqual(artifact.training.calibration);
     // ... drawn to one scale from the plot's bottom (the valid-range band spans the plot), each in the middle of its bin.
     const band = await page.locator('#calibration-chart rect.valid-range[data-x-min]').evaluate((el) => ({
       xMin: Number(el.getAttribute('data-x-min')),
@@ -322,7 +331,7 @@ describeWithChromium('the pages in Chromium', () => {
       bottom: el.getBoundingClientRect().bottom,
     }));
     expect([band.xMin, band.xMax]).toEqual([artifact.training.x_min, artifact.training.x_max]);
-    const pxPerEur = (band.bottom - bins[2]!.squareY) / bins[2]!.median_predicted;
+    const pxPerEur = (band.bottom - bins[2].squareY) / bins[2].median_predicted;
     expect(pxPerEur).toBeGreaterThan(2);
     for (const b of bins) {
       expect(Math.abs(band.bottom - b.dotY - b.median_actual * pxPerEur)).toBeLessThan(0.75);
@@ -337,11 +346,13 @@ describeWithChromium('the pages in Chromium', () => {
     await page.goto(`${base}/`);
     await Promise.all([page.waitForURL(`${base}/loads`), page.click('nav a[href="/loads"]')]);
     expect(await page.locator('h1').textContent()).toBe('Load history');
-    const rows = await page.locator('#loads tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: { textContent: string | null }) => (td.textContent ?? '').trim())),
-    );
+    const rows = await page
+      .locator('#loads tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: { textContent: string | null }) => (td.textContent ?? '').trim())),
+      );
     expect(rows).toHaveLength(1);
-    const [file, started, , outcome, read, loaded, replaced, rejected, reasons] = rows[0]!;
+    const [file, started, , outcome, read, loaded, replaced, rejected, reasons] = rows[0];
     const rejectedRows = ROWS - manifest.expectedLoaded;
     expect({ file, outcome, read, loaded, replaced, rejected }).toEqual({
       file: 'generated.csv',

@@ -98,5 +98,5 @@ export function collect(stream: Readable): Promise<string> {
 export function mainOf(html: string): string {
   const match = /<main>([\s\S]*)<\/main>/.exec(html);
   if (match === null) throw new Error('no <main> in the page');
-  return match[1] as string;
+  return match[1];
 }

@@ -26,7 +26,10 @@ describe('the server log on a terminal', () => {
     try {
       await app.listen({ port: 0, host: '127.0.0.1', listenTextResolver: listeningText(format) });
       app.log.info({ model: 'm@1' }, 'model loaded');
-      return chunks.join('').split('\n').filter((l) => l !== '');
+      return chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '');
     } finally {
       await app.close();
     }
@@ -39,7 +42,7 @@ describe('the server log on a terminal', () => {
     expect(lines.every((l) => !l.startsWith('{'))).toBe(true);
   });
 
-  it('stays one JSON object per line otherwise, with Fastify\'s usual listening message', async () => {
+  it("stays one JSON object per line otherwise, with Fastify's usual listening message", async () => {
     const lines = await listenWith('json');
     const records = lines.map((l) => JSON.parse(l) as { msg: string; level: number });
     expect(records[0]).toMatchObject({ level: 30, msg: expect.stringMatching(/^Server listening at http:\/\/127\.0\.0\.1:\d+$/) });

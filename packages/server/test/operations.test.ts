@@ -160,7 +160,17 @@ describe('GET /docs', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.0.3');
-    for (const route of ['/predict', '/batch_prediction', '/v2/models/{name}/infer', '/healthz', '/readyz', '/metrics', '/single_prediction', '/analysis', '/analysis.json']) {
+    for (const route of [
+      '/predict',
+      '/batch_prediction',
+      '/v2/models/{name}/infer',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/single_prediction',
+      '/analysis',
+      '/analysis.json',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(route);
     }
     const get = doc.paths['/predict'].get;
@@ -224,7 +234,10 @@ describe('security headers, request ids and rate limits', () => {
       expect((await app.inject({ method: 'GET', url: '/predict?x=1' })).statusCode).toBe(200);
       const limited = await app.inject({ method: 'GET', url: '/predict?x=1' });
       expect(limited.statusCode).toBe(429);
-      expect(limited.json()).toEqual({ error: 'SERVER_RATE_LIMITED', message: expect.stringMatching(/rate limit of 2 requests per minute exceeded; retry in/) });
+      expect(limited.json()).toEqual({
+        error: 'SERVER_RATE_LIMITED',
+        message: expect.stringMatching(/rate limit of 2 requests per minute exceeded; retry in/),
+      });
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await app.close();

@@ -8,7 +8,12 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const form = (body: string) =>
-  app.inject({ method: 'POST', url: '/single_prediction', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: '/single_prediction',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body,
+  });
 
 describe('GET /', () => {
   it('shows the model card: what it predicts, coefficients, metrics, range and links', async () => {

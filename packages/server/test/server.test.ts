@@ -15,7 +15,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = (extra: Record<string, string> = {}) => ({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MODEL_PATH: modelPath, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  MODEL_PATH: modelPath,
+  ...extra,
+});
 
 function baseUrl(server: RunningServer): string {
   return `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;

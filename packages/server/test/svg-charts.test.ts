@@ -43,8 +43,8 @@ describe('dailyPostingsChart', () => {
 
   it('scales bar heights to the values', () => {
     const heights = [...svg.matchAll(/<rect class="bar[^"]*"[^>]*height="([\d.]+)" data-day/g)].map((m) => Number(m[1]));
-    expect(heights[0]).toBeCloseTo(heights[2] as number);
-    expect((heights[0] as number) / (heights[1] as number)).toBeCloseTo(4);
+    expect(heights[0]).toBeCloseTo(heights[2]);
+    expect(heights[0] / heights[1]).toBeCloseTo(4);
   });
 
   it('marks alert days by kind', () => {
@@ -75,7 +75,11 @@ describe('pricePerM2Chart', () => {
   );
 
   it('draws a mean and a median bar per category with data', () => {
-    const bars = [...svg.matchAll(/data-category="([^"]+)" data-series="(\w+)" data-value="([\d.]+)"/g)].map((m) => [m[1], m[2], Number(m[3])]);
+    const bars = [...svg.matchAll(/data-category="([^"]+)" data-series="(\w+)" data-value="([\d.]+)"/g)].map((m) => [
+      m[1],
+      m[2],
+      Number(m[3]),
+    ]);
     expect(bars).toEqual([
       ['APARTMENT_BUY', 'mean', 3125],
       ['APARTMENT_BUY', 'median', 2750],

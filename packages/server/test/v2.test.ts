@@ -7,8 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const infer = (payload: unknown, url = '/v2/models/price-by-area/infer') =>
-  app.inject({ method: 'POST', url, payload: payload as object });
+const infer = (payload: unknown, url = '/v2/models/price-by-area/infer') => app.inject({ method: 'POST', url, payload: payload as object });
 
 describe('Open Inference Protocol: health and metadata', () => {
   it('GET /v2 answers the server metadata', async () => {
@@ -91,18 +90,62 @@ describe('POST /v2/models/{name}/infer', () => {
 
   it.each([
     ['no inputs', { inputs: [] }, 'expected exactly one input named "area", got 0'],
-    ['a wrong input name', { inputs: [{ name: 'x', shape: [1], datatype: 'FP64', data: [1] }] }, 'unknown input "x"; this model takes one input named "area"'],
-    ['a text datatype', { inputs: [{ name: 'area', shape: [1], datatype: 'BYTES', data: ['1'] }] }, 'input "area" has datatype BYTES; expected FP64 (or another numeric datatype)'],
-    ['a wide shape', { inputs: [{ name: 'area', shape: [1, 2], datatype: 'FP64', data: [1, 2] }] }, 'input "area" has shape [1, 2]; expected [n] or [n, 1]'],
-    ['a shape/data mismatch', { inputs: [{ name: 'area', shape: [3], datatype: 'FP64', data: [1, 2] }] }, 'input "area" has 2 elements but its shape [3] needs 3'],
-    ['too much data', { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1, 2] }] }, 'input "area" data holds more elements than its shape declares'],
-    ['a string element', { inputs: [{ name: 'area', shape: [2], datatype: 'FP64', data: [1, '2'] }] }, 'input "area" data[1] must be a finite number, got string'],
-    ['a null element', { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [null] }] }, 'input "area" data[0] must be a finite number, got null'],
-    ['more than MAX_BATCH_JSON', { inputs: [{ name: 'area', shape: [5], datatype: 'FP64', data: [1, 2, 3, 4, 5] }] }, 'input "area" has 5 elements; at most 4 per request'],
-    ['an unknown output', { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1] }], outputs: [{ name: 'price' }] }, 'unknown output "price"; this model has one output named "prediction"'],
-    ['an overflowing prediction', { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1e200] }] }, 'input "area" element 0 (1e+200) is too far outside the training range: the prediction overflows'],
+    [
+      'a wrong input name',
+      { inputs: [{ name: 'x', shape: [1], datatype: 'FP64', data: [1] }] },
+      'unknown input "x"; this model takes one input named "area"',
+    ],
+    [
+      'a text datatype',
+      { inputs: [{ name: 'area', shape: [1], datatype: 'BYTES', data: ['1'] }] },
+      'input "area" has datatype BYTES; expected FP64 (or another numeric datatype)',
+    ],
+    [
+      'a wide shape',
+      { inputs: [{ name: 'area', shape: [1, 2], datatype: 'FP64', data: [1, 2] }] },
+      'input "area" has shape [1, 2]; expected [n] or [n, 1]',
+    ],
+    [
+      'a shape/data mismatch',
+      { inputs: [{ name: 'area', shape: [3], datatype: 'FP64', data: [1, 2] }] },
+      'input "area" has 2 elements but its shape [3] needs 3',
+    ],
+    [
+      'too much data',
+      { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1, 2] }] },
+      'input "area" data holds more elements than its shape declares',
+    ],
+    [
+      'a string element',
+      { inputs: [{ name: 'area', shape: [2], datatype: 'FP64', data: [1, '2'] }] },
+      'input "area" data[1] must be a finite number, got string',
+    ],
+    [
+      'a null element',
+      { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [null] }] },
+      'input "area" data[0] must be a finite number, got null',
+    ],
+    [
+      'more than MAX_BATCH_JSON',
+      { inputs: [{ name: 'area', shape: [5], datatype: 'FP64', data: [1, 2, 3, 4, 5] }] },
+      'input "area" has 5 elements; at most 4 per request',
+    ],
+    [
+      'an unknown output',
+      { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1] }], outputs: [{ name: 'price' }] },
+      'unknown output "price"; this model has one output named "prediction"',
+    ],
+    [
+      'an overflowing prediction',
+      { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1e200] }] },
+      'input "area" element 0 (1e+200) is too far outside the training range: the prediction overflows',
+    ],
     ['a request without inputs', { id: '1' }, "body must have required property 'inputs'"],
-    ['a negative dimension', { inputs: [{ name: 'area', shape: [-1], datatype: 'FP64', data: [1] }] }, 'body/inputs/0/shape/0 must be >= 0'],
+    [
+      'a negative dimension',
+      { inputs: [{ name: 'area', shape: [-1], datatype: 'FP64', data: [1] }] },
+      'body/inputs/0/shape/0 must be >= 0',
+    ],
   ])('answers 400 { error } for %s', async (_name, payload, error) => {
     const res = await infer(payload);
     expect(res.statusCode).toBe(400);
@@ -127,7 +170,10 @@ describe('POST /v2/models/{name}/infer', () => {
   });
 
   it('answers 404 { error } for another version', async () => {
-    const res = await infer({ inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1] }] }, '/v2/models/price-by-area/versions/1/infer');
+    const res = await infer(
+      { inputs: [{ name: 'area', shape: [1], datatype: 'FP64', data: [1] }] },
+      '/v2/models/price-by-area/versions/1/infer',
+    );
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: 'model "price-by-area" has no version "1"; the served version is "2021.02.1"' });
   });

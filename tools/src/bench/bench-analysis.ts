@@ -253,7 +253,16 @@ function printTable(results: EngineResult[], runs: number): void {
     // Headline figures for `npm run bench`'s summary table.
     const target = r.engine.startsWith('mysql') ? '<= plain and < 2 s' : '<= plain';
     const pass = r.ours <= r.plain && (!r.engine.startsWith('mysql') || r.ours < 2);
-    benchResult({ figure: `all answers, ${r.engine}, ${r.rows} rows`, value: r.ours, unit: 's', reference: r.plain, referenceLabel: 's plain SQL', ratio: r.ours / r.plain, target, pass });
+    benchResult({
+      figure: `all answers, ${r.engine}, ${r.rows} rows`,
+      value: r.ours,
+      unit: 's',
+      reference: r.plain,
+      referenceLabel: 's plain SQL',
+      ratio: r.ours / r.plain,
+      target,
+      pass,
+    });
   }
   for (const r of results) {
     console.log(

@@ -86,7 +86,12 @@ function run(command: string, args: string[], stdin?: string): Promise<string> {
     child.on('close', (code, signal) => {
       currentChild = null;
       if (code === 0) resolve(out);
-      else reject(new Error(`${path.basename(command)} ${args[0] ?? ''} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').slice(0, 5).join(' | ')}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(command)} ${args[0] ?? ''} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').slice(0, 5).join(' | ')}`,
+          ),
+        );
     });
     child.stdin.end(stdin ?? '');
   });
@@ -99,7 +104,7 @@ async function runChild(args: string[]): Promise<LoadRunResult> {
 
 async function countRows(db: Database): Promise<number> {
   const [row] = await db.knex('postings').count({ n: '*' });
-  return Number(row!.n);
+  return Number(row.n);
 }
 
 // --- SQLite -----------------------------------------------------------------
@@ -215,7 +220,14 @@ const MYSQL_SETTINGS = [
   'local_infile',
 ];
 
-async function benchMysql(admin: Database, url: string, csv: string, rows: number, runs: number, engine: 'mysql' | 'mysql-insert'): Promise<Measurement> {
+async function benchMysql(
+  admin: Database,
+  url: string,
+  csv: string,
+  rows: number,
+  runs: number,
+  engine: 'mysql' | 'mysql-insert',
+): Promise<Measurement> {
   const m: Measurement = { engine, rows, ours: [], reference: [] };
   const writePath = engine === 'mysql-insert' ? 'insert' : 'load-data';
   for (let i = 0; i < runs; i++) {
@@ -228,7 +240,17 @@ async function benchMysql(admin: Database, url: string, csv: string, rows: numbe
         m.reference.push(result.seconds);
         log(`${engine} ${rows} reference run ${i + 1}: ${result.seconds.toFixed(2)} s`);
       } else {
-        const result = await runChild(['ours', '--url', target, '--input', csv, '--rejects', path.join(path.dirname(csv), 'rejects.csv'), '--write-path', writePath]);
+        const result = await runChild([
+          'ours',
+          '--url',
+          target,
+          '--input',
+          csv,
+          '--rejects',
+          path.join(path.dirname(csv), 'rejects.csv'),
+          '--write-path',
+          writePath,
+        ]);
         await checkMysqlCount(admin, rows, 'loadCsv');
         m.ours.push(result);
         log(`${engine} ${rows} ours run ${i + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${mb(result.maxRssKiB).toFixed(1)} MB`);
@@ -268,7 +290,16 @@ function verdict(m: Measurement, base: Measurement | undefined): Verdict {
   }
   const pass = checks.every(Boolean) && ratio !== null;
   // Headline figure for `npm run bench`'s summary table.
-  benchResult({ figure: `load ${m.rows} rows, ${ENGINE_LABELS[m.engine]} (peak RSS ${rss.toFixed(1)} MB)`, value: ours, unit: 's', reference: ref ?? undefined, referenceLabel: m.engine === 'sqlite' ? 's sqlite3 .import' : 's LOAD DATA LOCAL INFILE', ratio: ratio ?? undefined, target: targets.join(', '), pass });
+  benchResult({
+    figure: `load ${m.rows} rows, ${ENGINE_LABELS[m.engine]} (peak RSS ${rss.toFixed(1)} MB)`,
+    value: ours,
+    unit: 's',
+    reference: ref ?? undefined,
+    referenceLabel: m.engine === 'sqlite' ? 's sqlite3 .import' : 's LOAD DATA LOCAL INFILE',
+    ratio: ratio ?? undefined,
+    target: targets.join(', '),
+    pass,
+  });
   return {
     pass,
     cells: [
@@ -294,8 +325,8 @@ function printTable(measurements: Measurement[], runs: number): boolean {
     allPass &&= v.pass;
     return v.cells;
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(`\nLoad benchmark: seconds are medians of ${runs} runs (1 run at the larger size); peak RSS is the largest of ours`);
   console.log(row(header));
   console.log(row(widths.map((w) => '-'.repeat(w))));
@@ -320,11 +351,16 @@ function parseBenchArgs(): BenchArgs {
   });
   const positive = (name: string, value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${value}`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+      throw new Error(`--${name} must be a positive whole number, got ${value}`);
     return n;
   };
-  const engines = values.engines.split(',').map((e) => e.trim()).filter((e) => e !== '');
-  for (const e of engines) if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`--engines takes some of ${ENGINES.join(', ')}, got ${e}`);
+  const engines = values.engines
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  for (const e of engines)
+    if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`--engines takes some of ${ENGINES.join(', ')}, got ${e}`);
   return {
     rows: positive('rows', values.rows),
     bigRows: positive('big-rows', values['big-rows']),
@@ -347,7 +383,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const started = Date.now();
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, node ${process.version}`,
+  );
   try {
     const sizes = [args.rows, ...(args.skipBig || args.bigRows <= args.rows ? [] : [args.bigRows])];
     const files = new Map<number, string>();
@@ -356,15 +397,19 @@ async function main(): Promise<void> {
       const t = Date.now();
       await writePostingsFile(file, { rows, seed: SEED, dirty: false });
       files.set(rows, file);
-      log(`generated ${rows} pre-cleaned rows (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      log(
+        `generated ${rows} pre-cleaned rows (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
 
     if (args.engines.includes('sqlite')) {
       const version = haveSqlite3();
-      console.log(`SQLite: better-sqlite3 for ours, ${version ? `sqlite3 ${version.split(' ')[0]}` : 'no sqlite3 shell'} for the reference`);
+      console.log(
+        `SQLite: better-sqlite3 for ours, ${version ? `sqlite3 ${version.split(' ')[0]}` : 'no sqlite3 shell'} for the reference`,
+      );
       console.log(`  pragmas (both sides): ${SQLITE_LOAD_PRAGMAS.join('; ')}`);
       console.log(`  reference: sqlite3 FILE <<< "PRAGMA …; BEGIN; .import --csv --skip 1 postings.csv postings; COMMIT;"`);
-      console.log('  (.import stores empty cells as \'\' where ours stores NULL; it cannot write NULL)');
+      console.log("  (.import stores empty cells as '' where ours stores NULL; it cannot write NULL)");
       for (const rows of sizes) {
         measurements.push(await benchSqlite(bench, files.get(rows)!, rows, rows === args.rows ? args.runs : 1));
       }
@@ -384,18 +429,28 @@ async function main(): Promise<void> {
           if (original < BENCH_BUFFER_POOL) {
             await admin.knex.raw(`SET GLOBAL innodb_buffer_pool_size = ${BENCH_BUFFER_POOL}`);
             await waitForBufferPoolResize(admin, BENCH_BUFFER_POOL);
-            console.log(`MariaDB: raised innodb_buffer_pool_size from ${original} to ${BENCH_BUFFER_POOL} for this run (restored at the end)`);
+            console.log(
+              `MariaDB: raised innodb_buffer_pool_size from ${original} to ${BENCH_BUFFER_POOL} for this run (restored at the end)`,
+            );
           }
           const settings = [];
           for (const name of MYSQL_SETTINGS) settings.push(`${name}=${await scalar(admin, `SELECT @@${name}`)}`);
-          console.log(`MariaDB ${await scalar(admin, 'SELECT VERSION()')} at ${admin.description}; server settings (both sides): ${settings.join(', ')}`);
+          console.log(
+            `MariaDB ${await scalar(admin, 'SELECT VERSION()')} at ${admin.description}; server settings (both sides): ${settings.join(', ')}`,
+          );
           console.log(`  reference: ${LOAD_DATA_REFERENCE_SQL}`);
-          console.log("  ours (mysql): LOAD DATA LOCAL INFILE … REPLACE from the loader's validated TSV stream, one transaction per 250,000 rows");
-          console.log('  ours (mysql-insert): --write-path insert, multi-row INSERT … ON DUPLICATE KEY UPDATE of ~1 MiB, one transaction each');
+          console.log(
+            "  ours (mysql): LOAD DATA LOCAL INFILE … REPLACE from the loader's validated TSV stream, one transaction per 250,000 rows",
+          );
+          console.log(
+            '  ours (mysql-insert): --write-path insert, multi-row INSERT … ON DUPLICATE KEY UPDATE of ~1 MiB, one transaction each',
+          );
           for (const engine of mysqlEngines) {
             for (const rows of sizes) {
               if (rows !== args.rows && !args.mysqlBig) {
-                console.log(`${ENGINE_LABELS[engine]} at ${rows} rows skipped (add --mysql-5m; it outgrows the 1 GiB buffer pool and takes long)`);
+                console.log(
+                  `${ENGINE_LABELS[engine]} at ${rows} rows skipped (add --mysql-5m; it outgrows the 1 GiB buffer pool and takes long)`,
+                );
                 continue;
               }
               measurements.push(await benchMysql(admin, mysqlUrl, files.get(rows)!, rows, rows === args.rows ? args.runs : 1, engine));
@@ -404,7 +459,9 @@ async function main(): Promise<void> {
         } finally {
           await admin.knex.raw(`DROP DATABASE IF EXISTS \`${BENCH_DATABASE}\``).catch(() => undefined);
           if (original < BENCH_BUFFER_POOL) {
-            await admin.knex.raw(`SET GLOBAL innodb_buffer_pool_size = ${original}`).catch((e: Error) => log(`could not restore innodb_buffer_pool_size: ${e.message}`));
+            await admin.knex
+              .raw(`SET GLOBAL innodb_buffer_pool_size = ${original}`)
+              .catch((e: Error) => log(`could not restore innodb_buffer_pool_size: ${e.message}`));
             log(`restored innodb_buffer_pool_size to ${original}`);
           }
           await admin.close();
@@ -416,7 +473,12 @@ async function main(): Promise<void> {
   }
 
   const allPass = printTable(measurements, args.runs);
-  console.log(`\nwhole bench: ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `\nwhole bench: ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log('reproduce:');
   console.log('  npm run bench:load');
   console.log(

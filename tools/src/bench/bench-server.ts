@@ -265,8 +265,8 @@ async function measureHttp(args: Args, database: string, expected: number): Prom
       p99: median(list.map((f) => f.p99)),
       cpuUs: median(list.map((f) => f.cpuUs)),
     });
-    const rpsRatios = rounds.app.map((ours, i) => ours.rps / rounds.bare[i]!.rps);
-    const cpuRatios = rounds.app.map((ours, i) => rounds.bare[i]!.cpuUs / ours.cpuUs);
+    const rpsRatios = rounds.app.map((ours, i) => ours.rps / rounds.bare[i].rps);
+    const cpuRatios = rounds.app.map((ours, i) => rounds.bare[i].cpuUs / ours.cpuUs);
     log(`ours/bare requests/s by round: ${rpsRatios.map((r) => r.toFixed(2)).join(', ')}`);
     return { bare: summary(rounds.bare), app: summary(rounds.app), rpsRatio: median(rpsRatios), cpuRatio: median(cpuRatios) };
   } finally {
@@ -318,7 +318,18 @@ function curlUpload(url: string, input: string, output: string): Promise<{ statu
     const started = process.hrtime.bigint();
     const child = spawn(
       'curl',
-      ['-sS', '--max-time', String(CURL_MAX_SECONDS), '-o', output, '-w', '%{http_code} %{time_total}', '-F', `file=@${input};type=text/csv`, url],
+      [
+        '-sS',
+        '--max-time',
+        String(CURL_MAX_SECONDS),
+        '-o',
+        output,
+        '-w',
+        '%{http_code} %{time_total}',
+        '-F',
+        `file=@${input};type=text/csv`,
+        url,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -373,7 +384,8 @@ async function measureBatch(dir: string, rows: number, runs: number, database: s
     for (let run = 0; run < runs; run++) {
       fs.rmSync(output, { force: true });
       const r = await curlUpload(`http://${HOST}:${app.port}/batch_prediction`, input, output);
-      if (r.status !== 200) throw new Error(`POST /batch_prediction answered ${r.status}: ${fs.readFileSync(output, 'utf8').slice(0, 300)}`);
+      if (r.status !== 200)
+        throw new Error(`POST /batch_prediction answered ${r.status}: ${fs.readFileSync(output, 'utf8').slice(0, 300)}`);
       seconds.push(r.wall);
       log(`${rows} rows, ours run ${run + 1}: ${r.wall.toFixed(3)} s (curl ${r.curl.toFixed(3)} s)`);
     }
@@ -401,7 +413,7 @@ async function main(argv: string[]): Promise<void> {
 
   pinSelf();
   const model = loadModel(DEFAULT_MODEL_PATH);
-  const loadStart = os.loadavg()[0]!.toFixed(2);
+  const loadStart = os.loadavg()[0].toFixed(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realxdeal-bench-server-'));
   const database = `sqlite:${path.join(dir, 'bench.sqlite')}`;
   const rows: string[][] = [['measurement', 'ours', 'reference', 'ratio', 'target', 'met']];
@@ -410,10 +422,33 @@ async function main(argv: string[]): Promise<void> {
     if (!args.skipHttp) {
       const { bare, app: ours, rpsRatio: ratio, cpuRatio } = await measureHttp(args, database, predict(model, 2).prediction);
       failed ||= ratio < RPS_RATIO_TARGET;
-      benchResult({ figure: `GET ${PREDICT_PATH} requests/s`, value: ours.rps, unit: 'req/s', reference: bare.rps, referenceLabel: 'req/s bare Fastify', ratio, target: `>= ${RPS_RATIO_TARGET} of bare`, pass: ratio >= RPS_RATIO_TARGET });
+      benchResult({
+        figure: `GET ${PREDICT_PATH} requests/s`,
+        value: ours.rps,
+        unit: 'req/s',
+        reference: bare.rps,
+        referenceLabel: 'req/s bare Fastify',
+        ratio,
+        target: `>= ${RPS_RATIO_TARGET} of bare`,
+        pass: ratio >= RPS_RATIO_TARGET,
+      });
       rows.push(
-        [`GET ${PREDICT_PATH}: requests/s`, int(ours.rps), `bare Fastify: ${int(bare.rps)}`, ratio.toFixed(2), `>= ${RPS_RATIO_TARGET} of bare`, verdict(ratio >= RPS_RATIO_TARGET)],
-        [`GET ${PREDICT_PATH}: p99 latency`, `${ours.p99} ms`, `bare Fastify: ${bare.p99} ms`, (ours.p99 / Math.max(bare.p99, 1e-9)).toFixed(2), '-', '-'],
+        [
+          `GET ${PREDICT_PATH}: requests/s`,
+          int(ours.rps),
+          `bare Fastify: ${int(bare.rps)}`,
+          ratio.toFixed(2),
+          `>= ${RPS_RATIO_TARGET} of bare`,
+          verdict(ratio >= RPS_RATIO_TARGET),
+        ],
+        [
+          `GET ${PREDICT_PATH}: p99 latency`,
+          `${ours.p99} ms`,
+          `bare Fastify: ${bare.p99} ms`,
+          (ours.p99 / Math.max(bare.p99, 1e-9)).toFixed(2),
+          '-',
+          '-',
+        ],
         [
           `GET ${PREDICT_PATH}: server CPU per request`,
           `${ours.cpuUs.toFixed(1)} µs`,
@@ -433,7 +468,16 @@ async function main(argv: string[]): Promise<void> {
         const timed = f.rows === args.rows;
         const ok = !timed || f.seconds < BATCH_SECONDS_TARGET;
         failed ||= !ok;
-        benchResult({ figure: `${label}`, value: f.seconds, unit: 's', reference: f.sinkSeconds, referenceLabel: 's upload to a bare sink', ratio: f.seconds / f.sinkSeconds, target: timed ? `< ${BATCH_SECONDS_TARGET} s` : 'info', pass: ok });
+        benchResult({
+          figure: `${label}`,
+          value: f.seconds,
+          unit: 's',
+          reference: f.sinkSeconds,
+          referenceLabel: 's upload to a bare sink',
+          ratio: f.seconds / f.sinkSeconds,
+          target: timed ? `< ${BATCH_SECONDS_TARGET} s` : 'info',
+          pass: ok,
+        });
         rows.push([
           `${label}: seconds`,
           f.seconds.toFixed(3),
@@ -443,12 +487,20 @@ async function main(argv: string[]): Promise<void> {
           timed ? verdict(ok) : '-',
         ]);
       }
-      const base = figures[0]!;
+      const base = figures[0];
       for (const f of figures) {
         const growth = f.peakRssMb / base.peakRssMb;
         const ok = f.peakRssMb < RSS_TARGET_MB && (f === base || growth <= RSS_GROWTH_TARGET);
         failed ||= !ok;
-        benchResult({ figure: `server peak RSS, ${millions(f.rows)} rows`, value: f.peakRssMb, unit: 'MB', reference: f.startRssMb, referenceLabel: 'MB after start', target: `< ${RSS_TARGET_MB} MB, flat`, pass: ok });
+        benchResult({
+          figure: `server peak RSS, ${millions(f.rows)} rows`,
+          value: f.peakRssMb,
+          unit: 'MB',
+          reference: f.startRssMb,
+          referenceLabel: 'MB after start',
+          target: `< ${RSS_TARGET_MB} MB, flat`,
+          pass: ok,
+        });
         rows.push([
           `server peak RSS, ${millions(f.rows)} rows`,
           `${f.peakRssMb.toFixed(1)} MB`,
@@ -506,7 +558,7 @@ async function main(argv: string[]): Promise<void> {
       `both servers: logger on at level silent, one child process each, up side by side; ours with the rate limiter on (limit out of reach)`,
       `autocannon: ${args.connections} connections, pipelining 1, ${args.warmup} s warm-up each, then ${args.rounds} alternating rounds of ${args.duration} s each; medians, ratios = median of the rounds' own ratios`,
       `CPU per request = the server child's user + system time (/proc/<pid>/stat) over the requests it answered; requests/s of a fast server is capped by autocannon's one core, CPU per request is not`,
-      `load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0]!.toFixed(2)} on ${CORES} cores`,
+      `load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0].toFixed(2)} on ${CORES} cores`,
       `batch: median of ${args.runs} curl uploads per size (wall time around curl), fresh server per size; peak RSS = VmHWM of the server child`,
       `analysis: ${millions(args.analysisRows)} generated postings (seed 2021) with stored answers; /analysis alone (4 connections), /predict alone (16), then /predict (16) while 1 connection requests /analysis back to back; ${args.analysisDuration} s each; MariaDB from MYSQL_URL`,
       '',

@@ -75,8 +75,9 @@ async function runMysqlReference(url: string, input: string): Promise<LoadRunRes
     const conn = (await (db.knex.client as Knex.Client).acquireConnection()) as RawConnection;
     const query = (sql: string, file?: string): Promise<unknown> =>
       new Promise((resolve, reject) =>
-        conn.query({ sql, infileStreamFactory: file ? () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) : undefined }, (error, result) =>
-          error ? reject(error) : resolve(result),
+        conn.query(
+          { sql, infileStreamFactory: file ? () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) : undefined },
+          (error, result) => (error ? reject(error) : resolve(result)),
         ),
       );
     const started = process.hrtime.bigint();
@@ -95,7 +96,12 @@ async function runMysqlReference(url: string, input: string): Promise<LoadRunRes
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { url: { type: 'string' }, input: { type: 'string' }, rejects: { type: 'string' }, 'write-path': { type: 'string', default: 'auto' } },
+    options: {
+      url: { type: 'string' },
+      input: { type: 'string' },
+      rejects: { type: 'string' },
+      'write-path': { type: 'string', default: 'auto' },
+    },
   });
   const mode = positionals[0];
   if ((mode !== 'ours' && mode !== 'mysql-reference') || !values.url || !values.input) {
@@ -103,7 +109,10 @@ async function main(): Promise<void> {
   }
   const writePath = WRITE_PATH_CHOICES.find((c) => c === values['write-path']);
   if (writePath === undefined) throw new Error(`--write-path takes ${WRITE_PATH_CHOICES.join(', ')}, got ${values['write-path']}`);
-  const result = mode === 'ours' ? await runOurs(values.url, values.input, values.rejects, writePath) : await runMysqlReference(values.url, values.input);
+  const result =
+    mode === 'ours'
+      ? await runOurs(values.url, values.input, values.rejects, writePath)
+      : await runMysqlReference(values.url, values.input);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

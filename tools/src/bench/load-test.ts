@@ -122,7 +122,8 @@ async function upload(url: string, csv: Blob): Promise<UploadOutcome> {
     const text = await res.text();
     if (res.status !== 200) return { ok: false, seconds: seconds(), timeout: false, reason: `status ${res.status}: ${text.slice(0, 200)}` };
     const lines = lineCount(text);
-    if (lines !== UPLOAD_ROWS + 1) return { ok: false, seconds: seconds(), timeout: false, reason: `${lines} lines, expected ${UPLOAD_ROWS + 1}` };
+    if (lines !== UPLOAD_ROWS + 1)
+      return { ok: false, seconds: seconds(), timeout: false, reason: `${lines} lines, expected ${UPLOAD_ROWS + 1}` };
     return { ok: true, seconds: seconds() };
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
@@ -147,7 +148,9 @@ async function measureBatch(server: Server): Promise<BatchFigures> {
   for (let i = 0; i < UPLOAD_ROWS; i++) rows.push(valueText(i));
   const csv = new Blob([`${rows.join('\n')}\n`], { type: 'text/csv' });
   const url = `http://${HOST}:${server.port}/batch_prediction`;
-  log(`${UPLOADS} concurrent uploads of ${UPLOAD_ROWS.toLocaleString('en-US')} rows (${(csv.size / 1e3).toFixed(0)} kB each), ${UPLOAD_TIMEOUT_MS / 1000} s timeout each`);
+  log(
+    `${UPLOADS} concurrent uploads of ${UPLOAD_ROWS.toLocaleString('en-US')} rows (${(csv.size / 1e3).toFixed(0)} kB each), ${UPLOAD_TIMEOUT_MS / 1000} s timeout each`,
+  );
   const started = process.hrtime.bigint();
   const outcomes = await Promise.all(Array.from({ length: UPLOADS }, () => upload(url, csv)));
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
@@ -179,7 +182,7 @@ async function main(argv: string[]): Promise<void> {
 
   pinSelf();
   const model = loadModel(DEFAULT_MODEL_PATH);
-  const loadStart = os.loadavg()[0]!.toFixed(2);
+  const loadStart = os.loadavg()[0].toFixed(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realxdeal-load-test-'));
   const database = `sqlite:${path.join(dir, 'load.sqlite')}`;
   let server: Server | undefined;
@@ -190,7 +193,8 @@ async function main(argv: string[]): Promise<void> {
     const url = `http://${HOST}:${server.port}${PREDICT_PATH}`;
     const expected = predict(model, 2).prediction;
     const answer = (await getJson(url)) as { prediction?: unknown };
-    if (answer.prediction !== expected) throw new Error(`GET ${PREDICT_PATH} answered ${JSON.stringify(answer)}, expected prediction ${expected}`);
+    if (answer.prediction !== expected)
+      throw new Error(`GET ${PREDICT_PATH} answered ${JSON.stringify(answer)}, expected prediction ${expected}`);
     const before = memoryOf(server.pid);
     log(`server pid ${server.pid} on port ${server.port}, RSS ${mb(before.rssMb)}`);
 
@@ -224,12 +228,50 @@ async function main(argv: string[]): Promise<void> {
       ['server RSS: start / after GET / after batch', `${mb(before.rssMb)} / ${mb(afterHttp.rssMb)} / ${mb(after.rssMb)}`, '-', '-'],
       ['server peak RSS (VmHWM)', mb(after.peakMb), '-', '-'],
     );
-    benchResult({ figure: `load: GET ${PREDICT_PATH} errors + timeouts + non-2xx`, value: http.errors + http.timeouts + http.non2xx, unit: '', target: '0', pass: httpOk });
-    benchResult({ figure: `load: GET ${PREDICT_PATH} requests/s at ${args.connections} connections`, value: http.requests.average, unit: 'req/s', target: 'info', pass: httpOk });
-    benchResult({ figure: `load: GET ${PREDICT_PATH} p99 latency at ${args.connections} connections`, value: http.latency.p99, unit: 'ms', target: 'info', pass: httpOk });
-    benchResult({ figure: `load: ${UPLOADS} concurrent batch uploads, failures`, value: batch.failures, unit: '', target: '0', pass: batchOk });
-    benchResult({ figure: `load: ${UPLOADS} concurrent batch uploads, p99`, value: batch.p99, unit: 's', target: `< ${UPLOAD_TIMEOUT_MS / 1000} s`, pass: batchOk });
-    benchResult({ figure: 'load: server peak RSS', value: after.peakMb, unit: 'MB', reference: before.rssMb, referenceLabel: 'MB after start', target: 'info', pass: true });
+    benchResult({
+      figure: `load: GET ${PREDICT_PATH} errors + timeouts + non-2xx`,
+      value: http.errors + http.timeouts + http.non2xx,
+      unit: '',
+      target: '0',
+      pass: httpOk,
+    });
+    benchResult({
+      figure: `load: GET ${PREDICT_PATH} requests/s at ${args.connections} connections`,
+      value: http.requests.average,
+      unit: 'req/s',
+      target: 'info',
+      pass: httpOk,
+    });
+    benchResult({
+      figure: `load: GET ${PREDICT_PATH} p99 latency at ${args.connections} connections`,
+      value: http.latency.p99,
+      unit: 'ms',
+      target: 'info',
+      pass: httpOk,
+    });
+    benchResult({
+      figure: `load: ${UPLOADS} concurrent batch uploads, failures`,
+      value: batch.failures,
+      unit: '',
+      target: '0',
+      pass: batchOk,
+    });
+    benchResult({
+      figure: `load: ${UPLOADS} concurrent batch uploads, p99`,
+      value: batch.p99,
+      unit: 's',
+      target: `< ${UPLOAD_TIMEOUT_MS / 1000} s`,
+      pass: batchOk,
+    });
+    benchResult({
+      figure: 'load: server peak RSS',
+      value: after.peakMb,
+      unit: 'MB',
+      reference: before.rssMb,
+      referenceLabel: 'MB after start',
+      target: 'info',
+      pass: true,
+    });
   } finally {
     if (server !== undefined) await stopChild(server);
     killChildren();
@@ -245,7 +287,7 @@ async function main(argv: string[]): Promise<void> {
       `node ${process.version}, ${cpu}, ${CORES} cores; ${CAN_PIN ? `server child pinned to core ${CORES - 1}, load generator to core 0` : 'no pinning (one core or no taskset): server and load generator share'}`,
       'server: startServer in a child process, default model, rate limiter off (RATE_LIMIT_PER_MINUTE=0), logger silent, throw-away SQLite',
       `GET: autocannon, pipelining 1, no warm-up; batch: ${UPLOADS} fetch uploads at once, each checked for status 200 and ${int(UPLOAD_ROWS + 1)} lines`,
-      `load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0]!.toFixed(2)} on ${CORES} cores`,
+      `load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0].toFixed(2)} on ${CORES} cores`,
       '',
       'reproduce:',
       '  npm run loadtest',

@@ -71,17 +71,7 @@ export const BAD_NUMBERS_PRICE: readonly string[] = [
   'n/a',
   '12.5.3',
 ];
-export const BAD_NUMBERS_AREA: readonly string[] = [
-  quote('72,5'),
-  'NaN',
-  'Infinity',
-  '-20',
-  '-1e3',
-  '1e400',
-  '72 m²',
-  'ca. 80',
-  '∞',
-];
+export const BAD_NUMBERS_AREA: readonly string[] = [quote('72,5'), 'NaN', 'Infinity', '-20', '-1e3', '1e400', '72 m²', 'ca. 80', '∞'];
 
 /** Longer than 25 characters after unquoting and trimming (checked by the tests). */
 export const TOO_LONG_CATEGORIES: readonly string[] = [
@@ -140,13 +130,13 @@ const BAD_TIMESTAMPS: readonly ((d: DayParts) => string)[] = [
 ];
 
 function dayParts(cal: MonthCalendar, day: number): DayParts {
-  const date = cal.dayPrefixes[day]!;
+  const date = cal.dayPrefixes[day];
   return { y: date.slice(0, 4), mm: date.slice(5, 7), dd: date.slice(8, 10), date, days: cal.days };
 }
 
 const badUuid = (make: (uuid: string) => string): Defect => ({
   apply: (cells) => {
-    cells[COL.uuid] = make(cells[COL.uuid]!.trim().toLowerCase());
+    cells[COL.uuid] = make(cells[COL.uuid].trim().toLowerCase());
     return cells;
   },
 });
@@ -196,11 +186,7 @@ export const DEFECTS: Readonly<Record<GeneratedReason, readonly Defect[]>> = {
       return cells;
     },
   })),
-  too_long: [
-    ...setEach(COL.category, TOO_LONG_CATEGORIES),
-    ...setEach(COL.status, TOO_LONG_STATUSES),
-    ...setEach(COL.zip, TOO_LONG_ZIPS),
-  ],
+  too_long: [...setEach(COL.category, TOO_LONG_CATEGORIES), ...setEach(COL.status, TOO_LONG_STATUSES), ...setEach(COL.zip, TOO_LONG_ZIPS)],
 };
 
 /** `,,,,,,`: not a blank line but a row of seven empty cells (so bad_uuid). */
@@ -214,7 +200,7 @@ const OFFSETS_MINUTES: readonly number[] = [60, 120, -300, 330, -480, 0];
 /** The same UTC second in another accepted spelling. */
 export function timestampVariant(ctx: DefectContext): string {
   const { rng, calendar, day, second } = ctx;
-  const prefix = calendar.dayPrefixes[day]!;
+  const prefix = calendar.dayPrefixes[day];
   const time = clock(second);
   const epoch = calendar.startSeconds + day * 86_400 + second;
   // Fractions are dropped by the loader, never rounded: .999 must not move the second.
@@ -263,23 +249,125 @@ const pad = (value: string, rng: Prng): string => rng.pick([` ${value}`, `${valu
  * stacking them (padding around a quoted value) would make a malformed field.
  */
 export const EDITS: readonly (readonly [weight: number, column: number, edit: Edit])[] = [
-  [40, COL.createdAt, (cells, ctx) => { cells[COL.createdAt] = timestampVariant(ctx); }],
-  [8, COL.uuid, (cells) => { cells[COL.uuid] = cells[COL.uuid]!.toUpperCase(); }],
-  [3, COL.uuid, (cells, ctx) => { cells[COL.uuid] = pad(cells[COL.uuid]!, ctx.rng); }],
-  [3, COL.uuid, (cells) => { cells[COL.uuid] = quote(cells[COL.uuid]!); }],
-  [5, COL.category, (cells) => { cells[COL.category] = quote(cells[COL.category]!); }],
-  [3, COL.category, (cells, ctx) => { cells[COL.category] = pad(cells[COL.category]!, ctx.rng); }],
-  [3, COL.zip, (cells) => { cells[COL.zip] = quote(cells[COL.zip]!); }],
+  [
+    40,
+    COL.createdAt,
+    (cells, ctx) => {
+      cells[COL.createdAt] = timestampVariant(ctx);
+    },
+  ],
+  [
+    8,
+    COL.uuid,
+    (cells) => {
+      cells[COL.uuid] = cells[COL.uuid].toUpperCase();
+    },
+  ],
+  [
+    3,
+    COL.uuid,
+    (cells, ctx) => {
+      cells[COL.uuid] = pad(cells[COL.uuid], ctx.rng);
+    },
+  ],
+  [
+    3,
+    COL.uuid,
+    (cells) => {
+      cells[COL.uuid] = quote(cells[COL.uuid]);
+    },
+  ],
+  [
+    5,
+    COL.category,
+    (cells) => {
+      cells[COL.category] = quote(cells[COL.category]);
+    },
+  ],
+  [
+    3,
+    COL.category,
+    (cells, ctx) => {
+      cells[COL.category] = pad(cells[COL.category], ctx.rng);
+    },
+  ],
+  [
+    3,
+    COL.zip,
+    (cells) => {
+      cells[COL.zip] = quote(cells[COL.zip]);
+    },
+  ],
   // Whitespace-only zip: NULL, like an empty one.
-  [2, COL.zip, (cells, ctx) => { cells[COL.zip] = ctx.rng.pick(['  ', '\t']); }],
-  [2, COL.zip, (cells, ctx) => { if (cells[COL.zip] !== '') cells[COL.zip] = pad(cells[COL.zip]!, ctx.rng); }],
-  [8, COL.price, (cells, ctx) => { cells[COL.price] = numberVariant(cells[COL.price]!, ctx.rng); }],
-  [6, COL.area, (cells, ctx) => { cells[COL.area] = numberVariant(cells[COL.area]!, ctx.rng); }],
+  [
+    2,
+    COL.zip,
+    (cells, ctx) => {
+      cells[COL.zip] = ctx.rng.pick(['  ', '\t']);
+    },
+  ],
+  [
+    2,
+    COL.zip,
+    (cells, ctx) => {
+      if (cells[COL.zip] !== '') cells[COL.zip] = pad(cells[COL.zip], ctx.rng);
+    },
+  ],
+  [
+    8,
+    COL.price,
+    (cells, ctx) => {
+      cells[COL.price] = numberVariant(cells[COL.price], ctx.rng);
+    },
+  ],
+  [
+    6,
+    COL.area,
+    (cells, ctx) => {
+      cells[COL.area] = numberVariant(cells[COL.area], ctx.rng);
+    },
+  ],
   // `online` is a different status from `ONLINE` (the contract compares exactly).
-  [8, COL.status, (cells) => { if (cells[COL.status] === 'ONLINE') cells[COL.status] = 'online'; }],
-  [4, COL.status, (cells, ctx) => { cells[COL.status] = pad(cells[COL.status]!, ctx.rng); }],
-  [3, COL.status, (cells) => { cells[COL.status] = quote(` ${cells[COL.status]!} `); }],
-  [2, COL.status, (cells, ctx) => { cells[COL.status] = ctx.rng.pick(STATUSES_AT_LIMIT); }],
-  [1, COL.status, (cells) => { cells[COL.status] = ODD_STATUS_MULTILINE; }],
-  [1, COL.category, (cells) => { cells[COL.category] = ODD_CATEGORY_QUOTED; }],
+  [
+    8,
+    COL.status,
+    (cells) => {
+      if (cells[COL.status] === 'ONLINE') cells[COL.status] = 'online';
+    },
+  ],
+  [
+    4,
+    COL.status,
+    (cells, ctx) => {
+      cells[COL.status] = pad(cells[COL.status], ctx.rng);
+    },
+  ],
+  [
+    3,
+    COL.status,
+    (cells) => {
+      cells[COL.status] = quote(` ${cells[COL.status]} `);
+    },
+  ],
+  [
+    2,
+    COL.status,
+    (cells, ctx) => {
+      cells[COL.status] = ctx.rng.pick(STATUSES_AT_LIMIT);
+    },
+  ],
+  [
+    1,
+    COL.status,
+    (cells) => {
+      cells[COL.status] = ODD_STATUS_MULTILINE;
+    },
+  ],
+  [
+    1,
+    COL.category,
+    (cells) => {
+      cells[COL.category] = ODD_CATEGORY_QUOTED;
+    },
+  ],
 ];

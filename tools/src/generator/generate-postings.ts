@@ -28,14 +28,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { LoaderError, LoaderErrorCode } from 'loader';
 import { buildCalendar, clock, parseMonth, sampleCdf, sampleHour, withOffset, type MonthCalendar } from './calendar';
-import {
-  CATEGORIES,
-  CATEGORY_NAMES,
-  ONLINE_SHARE,
-  STATUSES,
-  ZIP_REGION_FACTORS,
-  ZIP_REGION_SHARES,
-} from './categories';
+import { CATEGORIES, CATEGORY_NAMES, ONLINE_SHARE, STATUSES, ZIP_REGION_FACTORS, ZIP_REGION_SHARES } from './categories';
 import {
   COL,
   DEFECTS,
@@ -63,18 +56,7 @@ import {
   type RejectReason,
 } from './manifest';
 import { createPrng, type Prng } from '@realxdeal/model';
-import {
-  POWERS_OF_TEN,
-  ascii,
-  putBytes,
-  putScaled,
-  putTimestamp,
-  putUuid,
-  putZip,
-  scaledText,
-  uuidText,
-  zipText,
-} from './row-format';
+import { POWERS_OF_TEN, ascii, putBytes, putScaled, putTimestamp, putUuid, putZip, scaledText, uuidText, zipText } from './row-format';
 
 export { GENERATED_REASONS, REJECT_REASONS, type GenerationManifest, type RejectReason } from './manifest';
 export { CATEGORIES, CATEGORY_NAMES, ODD_CATEGORY_VALUES, type CategoryProfile, type PriceUnit } from './categories';
@@ -245,7 +227,7 @@ function drawRow(st: State, cat: number): void {
   st.u3 = rng.uint32();
   const c = cat >= 0 ? cat : sampleCdf(CATEGORY_CDF, rng.uniform());
   st.cat = c;
-  const profile = CATEGORIES[c]!;
+  const profile = CATEGORIES[c];
 
   const region = sampleCdf(ZIP_REGION_CDF, rng.uniform());
   if (rng.uniform() < ZIP_NULL_SHARE) st.zip = -1;
@@ -265,8 +247,8 @@ function drawRow(st: State, cat: number): void {
     st.areaUnits = 1;
     st.areaScale = 0;
   } else {
-    const scale = AREA_SCALE[c]!;
-    st.areaUnits = Math.round(trueArea * POWERS_OF_TEN[scale]!);
+    const scale = AREA_SCALE[c];
+    st.areaUnits = Math.round(trueArea * POWERS_OF_TEN[scale]);
     st.areaScale = scale;
   }
 
@@ -281,13 +263,13 @@ function drawRow(st: State, cat: number): void {
       st.priceUnits = 0;
     } else {
       const base = profile.priceUnit === 'EUR' ? profile.priceLevel : trueArea * profile.priceLevel;
-      const value = rng.logNormal(base * ZIP_REGION_FACTORS[region]!, profile.priceSigma);
-      const scale = PRICE_SCALE[c]!;
-      const step = PRICE_STEP_UNITS[c]!;
-      const units = Math.round((value * POWERS_OF_TEN[scale]!) / step) * step;
+      const value = rng.logNormal(base * ZIP_REGION_FACTORS[region], profile.priceSigma);
+      const scale = PRICE_SCALE[c];
+      const step = PRICE_STEP_UNITS[c];
+      const units = Math.round((value * POWERS_OF_TEN[scale]) / step) * step;
       // Prices typed in cents: the outliers a robust median has to survive.
       if (priceRoll >= 1 - CENTS_OUTLIER_SHARE) {
-        st.priceUnits = units * POWERS_OF_TEN[2 - scale]!;
+        st.priceUnits = units * POWERS_OF_TEN[2 - scale];
       } else {
         st.priceUnits = units;
         st.priceScale = scale;
@@ -308,11 +290,11 @@ function draftUuid(st: State): string {
 function cellsOf(st: State): Cells {
   return [
     draftUuid(st),
-    CATEGORY_NAMES[st.cat]!,
+    CATEGORY_NAMES[st.cat],
     st.zip < 0 ? '' : zipText(st.zip),
     st.priceUnits < 0 ? '' : scaledText(st.priceUnits, st.priceScale),
     st.areaUnits < 0 ? '' : scaledText(st.areaUnits, st.areaScale),
-    st.cal.dayPrefixes[st.day]! + ' ' + clock(st.second),
+    st.cal.dayPrefixes[st.day] + ' ' + clock(st.second),
     st.online ? STATUSES.online : STATUSES.offline,
   ];
 }
@@ -321,15 +303,15 @@ function cellsOf(st: State): Cells {
 function putDraft(st: State): void {
   const buf = st.buf;
   let pos = putUuid(buf, st.pos, st.u0, st.u1, st.u2, st.u3);
-  pos = putBytes(buf, pos, CATEGORY_FIELD[st.cat]!);
+  pos = putBytes(buf, pos, CATEGORY_FIELD[st.cat]);
   if (st.zip >= 0) pos = putZip(buf, pos, st.zip);
   buf[pos++] = COMMA;
   if (st.priceUnits >= 0) pos = putScaled(buf, pos, st.priceUnits, st.priceScale);
   buf[pos++] = COMMA;
   if (st.areaUnits >= 0) pos = putScaled(buf, pos, st.areaUnits, st.areaScale);
   buf[pos++] = COMMA;
-  pos = putTimestamp(buf, pos, st.dayBytes[st.day]!, st.second);
-  st.pos = putBytes(buf, pos, st.statusLineEnd[st.online ? 0 : 1]!);
+  pos = putTimestamp(buf, pos, st.dayBytes[st.day], st.second);
+  st.pos = putBytes(buf, pos, st.statusLineEnd[st.online ? 0 : 1]);
 }
 
 function contextOf(st: State): DefectContext {
@@ -432,20 +414,19 @@ function emitReject(st: State, plan: RejectPlan): void {
 
 function emitRandomReject(st: State): void {
   const rank = st.rng.int(GENERATED_REASONS.length);
-  const reason = GENERATED_REASONS[rank]!;
+  const reason = GENERATED_REASONS[rank];
   const also: GeneratedReason[] = [];
   if (rank < GENERATED_REASONS.length - 1 && st.rng.chance(SECONDARY_DEFECT_SHARE)) {
-    also.push(GENERATED_REASONS[rank + 1 + st.rng.int(GENERATED_REASONS.length - rank - 1)]!);
+    also.push(GENERATED_REASONS[rank + 1 + st.rng.int(GENERATED_REASONS.length - rank - 1)]);
   }
-  const reuse =
-    rank > GENERATED_REASONS.indexOf('missing_status') && st.ringFill > 0 && st.rng.chance(REJECT_REUSES_ACCEPTED_UUID_SHARE);
+  const reuse = rank > GENERATED_REASONS.indexOf('missing_status') && st.ringFill > 0 && st.rng.chance(REJECT_REUSES_ACCEPTED_UUID_SHARE);
   emitReject(st, { reason, also, uuid: reuse ? caseVariant(pickRemembered(st).uuid, st.rng) : undefined });
 }
 
 function pickRemembered(st: State): { uuid: string; cat: number } {
   const i = st.rng.int(st.ringFill);
   const r = st.ring;
-  return { uuid: uuidText(r[i * 4]!, r[i * 4 + 1]!, r[i * 4 + 2]!, r[i * 4 + 3]!), cat: st.ringCat[i]! };
+  return { uuid: uuidText(r[i * 4], r[i * 4 + 1], r[i * 4 + 2], r[i * 4 + 3]), cat: st.ringCat[i] };
 }
 
 /** The same uuid in different case, mostly: all upper, or only its first group. */
@@ -493,7 +474,7 @@ function emitOdd(st: State, edits?: readonly Edit[], cat = -1): void {
     const count = st.rng.chance(0.3) ? 2 : 1;
     let usedColumn = -1;
     for (let k = 0; k < count; k++) {
-      const [, column, edit] = EDITS[sampleCdf(EDIT_CDF, st.rng.uniform())]!;
+      const [, column, edit] = EDITS[sampleCdf(EDIT_CDF, st.rng.uniform())];
       if (column === usedColumn) continue;
       usedColumn = column;
       edit(cells, ctx);
@@ -529,7 +510,7 @@ function emitAtInstant(st: State, day: number, second: number, render: (epoch: n
   st.day = day;
   st.second = second;
   const cells = cellsOf(st);
-  cells[COL.createdAt] = render(st.cal.startSeconds + day * 86_400 + second, st.cal.dayPrefixes[day]!);
+  cells[COL.createdAt] = render(st.cal.startSeconds + day * 86_400 + second, st.cal.dayPrefixes[day]);
   emitAccepted(st, cells, draftUuid(st), st.cat, false);
 }
 
@@ -552,16 +533,16 @@ function specials(): Special[] {
   list.push((st) => emitOdd(st, [setCell(COL.zip, '"01067"')]));
   // Plain-decimal spellings beyond the obvious, on a category whose prices are round.
   const spellPrice: Edit = (cells) => {
-    cells[COL.price] = exponentSpelling(cells[COL.price]!);
+    cells[COL.price] = exponentSpelling(cells[COL.price]);
   };
   const spellArea: Edit = (cells) => {
-    cells[COL.area] = signedSpelling(cells[COL.area]!);
+    cells[COL.area] = signedSpelling(cells[COL.area]);
   };
   list.push((st) => emitOdd(st, [spellPrice, spellArea], APARTMENT_BUY));
   list.push((st) =>
     emitOdd(st, [
       (cells) => {
-        cells[COL.price] = numberVariant(cells[COL.price]!, st.rng);
+        cells[COL.price] = numberVariant(cells[COL.price], st.rng);
       },
     ]),
   );
@@ -602,9 +583,7 @@ function specials(): Special[] {
   list.push((st) => emitDuplicate(st, (u) => u.slice(0, 8).toUpperCase() + u.slice(8)));
   list.push((st) => emitDuplicate(st, (u) => u));
   list.push((st) =>
-    st.ringFill > 0
-      ? emitReject(st, { reason: 'bad_price', uuid: pickRemembered(st).uuid.toUpperCase() })
-      : emitNormal(st),
+    st.ringFill > 0 ? emitReject(st, { reason: 'bad_price', uuid: pickRemembered(st).uuid.toUpperCase() }) : emitNormal(st),
   );
   list.push(emitReuseOfRejected);
   list.push((st) => emitDuplicate(st, (u) => ` ${u.toUpperCase()} `));
@@ -632,10 +611,10 @@ function fillChunk(st: State): void {
     const i = st.next++;
     if (dirty) {
       if (i === st.specialRows[st.specialIndex]) {
-        SPECIALS[st.specialIndex]!(st);
+        SPECIALS[st.specialIndex](st);
         // With fewer rows than specials several share a row; only the first is written.
         do st.specialIndex++;
-        while (st.specialIndex < st.specialRows.length && st.specialRows[st.specialIndex]! <= i);
+        while (st.specialIndex < st.specialRows.length && st.specialRows[st.specialIndex] <= i);
         continue;
       }
       const u = rng.uniform();
@@ -741,8 +720,8 @@ export function generatePostings(options: GenerateOptions, hooks: GeneratorTestH
     seed,
     month,
     dirty,
-    outageDay: cal.dayPrefixes[cal.outageDay]!,
-    backfillDay: cal.dayPrefixes[cal.backfillDay]!,
+    outageDay: cal.dayPrefixes[cal.outageDay],
+    backfillDay: cal.dayPrefixes[cal.backfillDay],
     complete: false,
   };
   const eol = dirty ? '\r\n' : '\n';

@@ -18,7 +18,7 @@ for (let i = 0; i < 256; i++) {
   HEX_HI[i] = HEX_DIGITS.charCodeAt(i >>> 4);
   HEX_LO[i] = HEX_DIGITS.charCodeAt(i & 15);
 }
-const HEX_TEXT: readonly string[] = Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i >>> 4]! + HEX_DIGITS[i & 15]!);
+const HEX_TEXT: readonly string[] = Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i >>> 4] + HEX_DIGITS[i & 15]);
 
 const DASH = 0x2d;
 const COLON = 0x3a;
@@ -31,10 +31,26 @@ export const POWERS_OF_TEN: readonly number[] = [1, 10, 100, 1000];
 /** Four 32-bit words as a lower-case 8-4-4-4-12 uuid. */
 export function uuidText(a: number, b: number, c: number, d: number): string {
   return (
-    HEX_TEXT[a >>> 24]! + HEX_TEXT[(a >>> 16) & 255]! + HEX_TEXT[(a >>> 8) & 255]! + HEX_TEXT[a & 255]! + '-' +
-    HEX_TEXT[b >>> 24]! + HEX_TEXT[(b >>> 16) & 255]! + '-' + HEX_TEXT[(b >>> 8) & 255]! + HEX_TEXT[b & 255]! + '-' +
-    HEX_TEXT[c >>> 24]! + HEX_TEXT[(c >>> 16) & 255]! + '-' + HEX_TEXT[(c >>> 8) & 255]! + HEX_TEXT[c & 255]! +
-    HEX_TEXT[d >>> 24]! + HEX_TEXT[(d >>> 16) & 255]! + HEX_TEXT[(d >>> 8) & 255]! + HEX_TEXT[d & 255]!
+    HEX_TEXT[a >>> 24] +
+    HEX_TEXT[(a >>> 16) & 255] +
+    HEX_TEXT[(a >>> 8) & 255] +
+    HEX_TEXT[a & 255] +
+    '-' +
+    HEX_TEXT[b >>> 24] +
+    HEX_TEXT[(b >>> 16) & 255] +
+    '-' +
+    HEX_TEXT[(b >>> 8) & 255] +
+    HEX_TEXT[b & 255] +
+    '-' +
+    HEX_TEXT[c >>> 24] +
+    HEX_TEXT[(c >>> 16) & 255] +
+    '-' +
+    HEX_TEXT[(c >>> 8) & 255] +
+    HEX_TEXT[c & 255] +
+    HEX_TEXT[d >>> 24] +
+    HEX_TEXT[(d >>> 16) & 255] +
+    HEX_TEXT[(d >>> 8) & 255] +
+    HEX_TEXT[d & 255]
   );
 }
 
@@ -70,7 +86,7 @@ export function putUuid(buf: Uint8Array, pos: number, a: number, b: number, c: n
 /** `units / 10^scale` spelled like String(): `845.5`, `12`, `0.05`. */
 export function scaledText(units: number, scale: number): string {
   if (scale === 0) return String(units);
-  const p = POWERS_OF_TEN[scale]!;
+  const p = POWERS_OF_TEN[scale];
   let frac = units % p;
   const whole = (units - frac) / p;
   if (frac === 0) return String(whole);
@@ -99,7 +115,7 @@ export function putInt(buf: Uint8Array, pos: number, n: number): number {
 
 export function putScaled(buf: Uint8Array, pos: number, units: number, scale: number): number {
   if (scale === 0) return putInt(buf, pos, units);
-  const p = POWERS_OF_TEN[scale]!;
+  const p = POWERS_OF_TEN[scale];
   let frac = units % p;
   pos = putInt(buf, pos, (units - frac) / p);
   if (frac === 0) return pos;

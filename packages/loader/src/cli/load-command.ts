@@ -84,7 +84,10 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
     analysis = parseAnalysisFlags(values);
     inputs = expandInputs(positionals, io.env);
     if (values['reject-file'] && inputs.entries.length > 1) {
-      throw new LoaderError(LoaderErrorCode.BAD_OPTION, `--reject-file names one reject file, but ${inputs.entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`);
+      throw new LoaderError(
+        LoaderErrorCode.BAD_OPTION,
+        `--reject-file names one reject file, but ${inputs.entries.length} files are to be loaded; leave it out to get <file>.rejects.csv beside each`,
+      );
     }
   } catch (error) {
     return reportError(error, io);
@@ -171,7 +174,8 @@ function parseWritePath(value: string | undefined): WritePathChoice {
 /** The contract's summary JSON, plus a few fields a script may want. */
 export function summaryJson(summary: LoadSummary): Record<string, unknown> {
   const rejectedByReason: Record<string, number> = {};
-  for (const reason of REJECT_REASONS) if (summary.rejectedByReason[reason] > 0) rejectedByReason[reason] = summary.rejectedByReason[reason];
+  for (const reason of REJECT_REASONS)
+    if (summary.rejectedByReason[reason] > 0) rejectedByReason[reason] = summary.rejectedByReason[reason];
   return {
     rowsRead: summary.rowsRead,
     rowsLoaded: summary.rowsLoaded,

@@ -37,7 +37,8 @@ export function createProgressReporter(
       const text = `${sizes}  ${formatCount(p.rowsRead)} rows  ${formatCount(rate)} rows/s  ETA ${duration(eta)}`;
       if (isTTY) {
         const filled = fraction === null ? 0 : Math.round(fraction * BAR_WIDTH);
-        const bar = fraction === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  `;
+        const bar =
+          fraction === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  `;
         out.write(`\r${bar}${text}\x1b[K`);
         drawn = true;
       } else if (p.elapsedSeconds - lastPlain >= plainEverySeconds) {

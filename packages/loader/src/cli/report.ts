@@ -1,10 +1,5 @@
 import * as path from 'node:path';
-import {
-  ANSWER_FILES,
-  describeWeekdayPattern,
-  type AnalysisAnswers,
-  type AnswerFileKey,
-} from 'analysis';
+import { ANSWER_FILES, describeWeekdayPattern, type AnalysisAnswers, type AnswerFileKey } from 'analysis';
 
 /** Rows shown per table; the answer files always hold every row. */
 const TOP_ROWS = 10;
@@ -53,7 +48,11 @@ function onlineSection(answers: AnalysisAnswers): string[] {
   const { shown, note } = top(answers.q2, 'q2');
   return [
     'Q2  Postings with status ONLINE by category (whole table)',
-    ...table(['category', 'online'], shown.map((r) => [r.category, count(r.online_postings)]), ['left', 'right']),
+    ...table(
+      ['category', 'online'],
+      shown.map((r) => [r.category, count(r.online_postings)]),
+      ['left', 'right'],
+    ),
     ...note,
   ];
 }
@@ -61,7 +60,11 @@ function onlineSection(answers: AnalysisAnswers): string[] {
 function firstLastSection(answers: AnalysisAnswers): string[] {
   return [
     `Q3  Postings created on the first and last day of ${answers.month}`,
-    ...table(['day', 'postings'], answers.q3.map((r) => [r.day, count(r.postings)]), ['left', 'right']),
+    ...table(
+      ['day', 'postings'],
+      answers.q3.map((r) => [r.day, count(r.postings)]),
+      ['left', 'right'],
+    ),
   ];
 }
 

@@ -75,15 +75,20 @@ function wholeNumber(flag: string, value: string): number {
  * anywhere gives the same artifact except `trained_at`; the checksum covers
  * the exact pairs fitted.
  */
-async function describeSource(db: Database, category: string, xs: Float64Array, ys: Float64Array): Promise<ModelArtifact['training']['source']> {
+async function describeSource(
+  db: Database,
+  category: string,
+  xs: Float64Array,
+  ys: Float64Array,
+): Promise<ModelArtifact['training']['source']> {
   const hash = createHash('sha256');
   hash.update(Buffer.from(xs.buffer, xs.byteOffset, xs.byteLength));
   hash.update(Buffer.from(ys.buffer, ys.byteOffset, ys.byteLength));
-  const lastLoad = (await db
+  const lastLoad = await db
     .knex('load_runs')
     .where({ outcome: 'finished' })
     .orderBy('id', 'desc')
-    .first('file_name', 'file_sha256')) as { file_name: string; file_sha256: string | null } | undefined;
+    .first<{ file_name: string; file_sha256: string | null } | undefined>('file_name', 'file_sha256');
   const loaded = lastLoad ? `; last load ${path.basename(lastLoad.file_name)} (sha256 ${lastLoad.file_sha256})` : '';
   return {
     description: `postings with price > 0 and area > 0${loaded}; sha256 is of the fitted (area, price) pairs as float64`,

@@ -59,10 +59,7 @@ export function parseDatabaseUrl(url: string | undefined | null): DatabaseTarget
     const description = `mysql://${user === '' ? '' : `${user}${password === '' ? '' : ':***'}@`}${parsed.host}/${database}`;
     return { dialect: 'mysql', host: parsed.hostname, port, user: user === '' ? 'root' : user, password, database, description };
   }
-  throw new LoaderError(
-    LoaderErrorCode.BAD_DATABASE_URL,
-    `DATABASE_URL must start with mysql:// or sqlite: (got ${redactUrl(raw)})`,
-  );
+  throw new LoaderError(LoaderErrorCode.BAD_DATABASE_URL, `DATABASE_URL must start with mysql:// or sqlite: (got ${redactUrl(raw)})`);
 }
 
 /** Replaces the password of any `scheme://user:password@` in a string. */

@@ -67,7 +67,9 @@ export async function migrationStatus(db: Database | Knex): Promise<MigrationSta
   const done = new Map(applied.map((row) => [row.name, Number(row.batch)]));
   return [
     ...MIGRATIONS.map(([name]): MigrationState => ({ name, state: done.has(name) ? 'applied' : 'pending', batch: done.get(name) ?? null })),
-    ...applied.filter((row) => !known.has(row.name)).map((row): MigrationState => ({ name: row.name, state: 'unknown', batch: Number(row.batch) })),
+    ...applied
+      .filter((row) => !known.has(row.name))
+      .map((row): MigrationState => ({ name: row.name, state: 'unknown', batch: Number(row.batch) })),
   ];
 }
 

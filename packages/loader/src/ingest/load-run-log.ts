@@ -58,27 +58,33 @@ export class LoadRunLog {
 
   async finish(summary: LoadSummary): Promise<void> {
     const rejected = Object.fromEntries(Object.entries(summary.rejectedByReason).filter(([, n]) => n > 0));
-    await this.db.knex('load_runs').where({ id: this.id }).update({
-      finished_at: utcNow(),
-      heartbeat_at: utcNow(),
-      file_sha256: summary.sha256,
-      file_bytes: summary.bytes,
-      rows_read: summary.rowsRead,
-      rows_loaded: summary.rowsLoaded,
-      rows_replaced: summary.rowsReplaced,
-      rows_rejected: summary.rowsRejected,
-      rejected_by_reason: JSON.stringify(rejected),
-      outcome: 'finished',
-    });
+    await this.db
+      .knex('load_runs')
+      .where({ id: this.id })
+      .update({
+        finished_at: utcNow(),
+        heartbeat_at: utcNow(),
+        file_sha256: summary.sha256,
+        file_bytes: summary.bytes,
+        rows_read: summary.rowsRead,
+        rows_loaded: summary.rowsLoaded,
+        rows_replaced: summary.rowsReplaced,
+        rows_rejected: summary.rowsRejected,
+        rejected_by_reason: JSON.stringify(rejected),
+        outcome: 'finished',
+      });
   }
 
   async fail(error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    await this.db.knex('load_runs').where({ id: this.id }).update({
-      finished_at: utcNow(),
-      outcome: 'failed',
-      error: message.split('\n')[0].slice(0, 2000),
-    });
+    await this.db
+      .knex('load_runs')
+      .where({ id: this.id })
+      .update({
+        finished_at: utcNow(),
+        outcome: 'failed',
+        error: message.split('\n')[0].slice(0, 2000),
+      });
   }
 }
 
@@ -111,7 +117,10 @@ export async function markInterruptedRuns(db: Database): Promise<number> {
   for (const run of running) {
     const pid = Number(run.pid);
     if (processAlive(pid)) continue;
-    marked += await db.knex('load_runs').where({ id: run.id, outcome: 'running' }).update({ outcome: 'interrupted', error: goneMessage(pid, hostname) });
+    marked += await db
+      .knex('load_runs')
+      .where({ id: run.id, outcome: 'running' })
+      .update({ outcome: 'interrupted', error: goneMessage(pid, hostname) });
   }
   return marked;
 }

@@ -115,7 +115,10 @@ export class MysqlWriter implements PostingWriter {
       );
     }
     this.mode = choice === 'insert' || !allowed ? 'insert' : 'load-data';
-    this.statementBytes = Math.max(64 * 1024, Math.min(this.options.statementBytes ?? DEFAULT_STATEMENT_BYTES, Number(server.max_packet) - PACKET_HEADROOM));
+    this.statementBytes = Math.max(
+      64 * 1024,
+      Math.min(this.options.statementBytes ?? DEFAULT_STATEMENT_BYTES, Number(server.max_packet) - PACKET_HEADROOM),
+    );
     this.tail = Buffer.from(upsertTail(upsertSyntaxFor(server.version)));
     this.rowsBefore = await this.countRows();
   }
@@ -140,10 +143,7 @@ export class MysqlWriter implements PostingWriter {
     const socket = this.conn!.stream;
     if (!ok || socket.writableLength > MAX_QUEUED_BYTES) {
       // Wait for the socket, but never past a failed statement.
-      await Promise.race([
-        ok ? once(socket, 'drain') : once(statement.pass, 'drain'),
-        statement.done.then(() => undefined),
-      ]);
+      await Promise.race([ok ? once(socket, 'drain') : once(statement.pass, 'drain'), statement.done.then(() => undefined)]);
     }
     if (statement.rows >= this.rowsPerTransaction) await this.endStatement();
   }
@@ -308,8 +308,20 @@ export function toTsv(values: PostingValue[]): Buffer {
   let out = '';
   for (let i = 0; i < values.length; i += 7) {
     out +=
-      values[i] + '\t' + text(values[i + 1]) + '\t' + text(values[i + 2]) + '\t' + num(values[i + 3]) + '\t' +
-      num(values[i + 4]) + '\t' + values[i + 5] + '\t' + text(values[i + 6]) + '\n';
+      values[i] +
+      '\t' +
+      text(values[i + 1]) +
+      '\t' +
+      text(values[i + 2]) +
+      '\t' +
+      num(values[i + 3]) +
+      '\t' +
+      num(values[i + 4]) +
+      '\t' +
+      values[i + 5] +
+      '\t' +
+      text(values[i + 6]) +
+      '\n';
   }
   return Buffer.from(out, 'utf8');
 }

@@ -29,10 +29,7 @@ export interface SqliteWorkerData extends SqliteUpserterOptions {
 }
 
 /** Main thread to worker. */
-export type ToSqliteWorker =
-  | { kind: 'rows'; values: PostingValue[]; rows: number }
-  | { kind: 'finish' }
-  | { kind: 'abort' };
+export type ToSqliteWorker = { kind: 'rows'; values: PostingValue[]; rows: number } | { kind: 'finish' } | { kind: 'abort' };
 
 /** Worker to main thread. */
 export type FromSqliteWorker =

@@ -66,7 +66,11 @@ describe.each(ENGINES)('realxdeal-loader analyze --exit-on-alert / --month lates
   it('exits 0 when no day crosses the thresholds, and 0 without the flag whatever the alerts', async () => {
     // February's largest moves are -100% and +300%: neither is below -101 nor above 1000.
     const quiet = await run(['--exit-on-alert', '--month', '2024-02', '--drop', '-101', '--spike', '1000']);
-    expect({ code: quiet.code, q5: quiet.q5, err: quiet.err }).toEqual({ code: 0, q5: 'day,postings,previous_day_postings,change_pct,kind\n', err: '' });
+    expect({ code: quiet.code, q5: quiet.q5, err: quiet.err }).toEqual({
+      code: 0,
+      q5: 'day,postings,previous_day_postings,change_pct,kind\n',
+      err: '',
+    });
     expect((await run(['--month', '2024-02'])).code).toBe(0);
   });
 

@@ -22,9 +22,10 @@ maybe('answers on SQLite and MySQL', () => {
       try {
         await loadCsv(db, SAMPLE, { rejectFile: null });
         const { files } = await runAll(db.knex, path.join(tdb.dir, 'out'));
-        outputs[engine] = Object.fromEntries(
-          Object.entries(files).map(([key, file]) => [key, fs.readFileSync(file, 'utf8')]),
-        ) as Record<AnswerFileKey, string>;
+        outputs[engine] = Object.fromEntries(Object.entries(files).map(([key, file]) => [key, fs.readFileSync(file, 'utf8')])) as Record<
+          AnswerFileKey,
+          string
+        >;
       } finally {
         await db.close();
         await tdb.drop();

@@ -67,7 +67,7 @@ const RANDOM = [randomCategory('R_ODD', 301, 1), randomCategory('R_EVEN', 300, 2
 function medianOf(rows: FixturePosting[]): number {
   const values = rows.map((r) => (r.price as number) / (r.area as number)).sort((a, b) => a - b);
   const mid = values.length >> 1;
-  return values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
 describe.each(ENGINES)('question 1 medians on %s', (engine) => {
@@ -91,7 +91,7 @@ describe.each(ENGINES)('question 1 medians on %s', (engine) => {
   it('agrees with sorting in JS on crowded, repetitive categories', async () => {
     const rows = await avgPricePerM2(seeded.db.knex);
     for (const category of RANDOM) {
-      const name = category[0]?.category as string;
+      const name = category[0]?.category;
       const got = rows.find((r) => r.category === name);
       expect(got?.postings).toBe(category.length);
       expect(got?.median_price_per_m2).toBe(medianOf(category));

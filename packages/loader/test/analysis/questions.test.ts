@@ -33,7 +33,7 @@ import { seededDatabase, type SeededDatabase } from './seeded-database';
 function expectPrices(actual: CategoryPrice[], expected: CategoryPrice[]): void {
   expect(actual.map((r) => [r.category, r.postings])).toEqual(expected.map((r) => [r.category, r.postings]));
   actual.forEach((row, i) => {
-    const want = expected[i] as CategoryPrice;
+    const want = expected[i];
     for (const key of ['avg_price_per_m2', 'median_price_per_m2'] as const) {
       const wanted = want[key];
       if (wanted === null) expect(row[key]).toBeNull();

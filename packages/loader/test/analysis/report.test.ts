@@ -105,9 +105,7 @@ describe('formatReport', () => {
   });
 
   it('says when no day alerted', () => {
-    expect(formatReport({ ...ANSWERS, q5: [] }, FILES)).toContain(
-      'Q5  Alert days: none (no day-over-day change crossed the thresholds)',
-    );
+    expect(formatReport({ ...ANSWERS, q5: [] }, FILES)).toContain('Q5  Alert days: none (no day-over-day change crossed the thresholds)');
   });
 
   it('says an empty table is empty and how to load data', () => {

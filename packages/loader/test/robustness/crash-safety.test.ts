@@ -140,7 +140,10 @@ interface LoadRunRow {
 }
 
 async function loadRuns(db: Database): Promise<LoadRunRow[]> {
-  const rows = (await db.knex('load_runs').select('id', 'outcome', 'finished_at', 'rows_read', 'rows_loaded', 'rows_rejected').orderBy('id')) as LoadRunRow[];
+  const rows = (await db
+    .knex('load_runs')
+    .select('id', 'outcome', 'finished_at', 'rows_read', 'rows_loaded', 'rows_rejected')
+    .orderBy('id')) as LoadRunRow[];
   return rows.map((r) => ({ ...r, rows_read: r.rows_read === null ? null : Number(r.rows_read) }));
 }
 
@@ -212,7 +215,7 @@ describe.each(ENGINES)('a load SIGKILLed part-way, on %s', (engine) => {
       expect.objectContaining({ outcome: 'interrupted', finished_at: null, rows_read: null }),
       expect.objectContaining({ outcome: 'finished', finished_at: expect.any(String), rows_read: ROWS }),
     ]);
-    expect((runs[0] as LoadRunRow).id).toBeLessThan((runs[1] as LoadRunRow).id);
+    expect(runs[0].id).toBeLessThan(runs[1].id);
 
     // The second load's own account: every committed row of the killed run
     // comes back as "replaced", on top of the file's own duplicates.

@@ -39,7 +39,7 @@ function asObjects(rows: ReadRow[]): Array<Record<string, string>> {
   if (header === undefined) return [];
   return data.map((row) => {
     expect(row.fields).toHaveLength(header.fields.length);
-    return Object.fromEntries(header.fields.map((name, i) => [name, row.fields[i] as string]));
+    return Object.fromEntries(header.fields.map((name, i) => [name, row.fields[i]]));
   });
 }
 
@@ -50,7 +50,17 @@ const CHUNK_SIZES = [0, 1, 2, 3, 5, 7];
 describe('csv-spectrum through the loader parsing layer (CsvRecordSplitter)', () => {
   it('has the fixtures it is supposed to have', () => {
     expect(CASES.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['comma_in_quotes', 'empty', 'empty_crlf', 'escaped_quotes', 'newlines', 'newlines_crlf', 'quotes_and_newlines', 'simple_crlf', 'utf8']),
+      expect.arrayContaining([
+        'comma_in_quotes',
+        'empty',
+        'empty_crlf',
+        'escaped_quotes',
+        'newlines',
+        'newlines_crlf',
+        'quotes_and_newlines',
+        'simple_crlf',
+        'utf8',
+      ]),
     );
   });
 
@@ -98,26 +108,97 @@ describe('the contract where it differs from RFC 4180', () => {
   const cases: Array<[string, string, string[][]]> = [
     // Exports pad cells ("  ONLINE "); the contract trims spaces and tabs
     // after unquoting, so a padded status is the same status.
-    ['spaces and tabs around cells are trimmed, quoted or not', ' a ,\tb\t\n  1 , " 2 " \n', [['a', 'b'], ['1', '2']]],
+    [
+      'spaces and tabs around cells are trimmed, quoted or not',
+      ' a ,\tb\t\n  1 , " 2 " \n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     // Only spaces and tabs: other whitespace is data.
-    ['only spaces and tabs are trimmed', 'a,b\n\u00a01\u00a0,\v2\n', [['a', 'b'], ['\u00a01\u00a0', '\v2']]],
+    [
+      'only spaces and tabs are trimmed',
+      'a,b\n\u00a01\u00a0,\v2\n',
+      [
+        ['a', 'b'],
+        ['\u00a01\u00a0', '\v2'],
+      ],
+    ],
     // A blank or whitespace-only line is not a row (RFC 4180 would make it a one-field record).
-    ['blank and whitespace-only lines are skipped', 'a,b\n\n \t \r\n1,2\n\n', [['a', 'b'], ['1', '2']]],
+    [
+      'blank and whitespace-only lines are skipped',
+      'a,b\n\n \t \r\n1,2\n\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     // ...but a line of commas is a row of empty cells, which the validator then judges.
-    ['a line of only commas is a row of empty cells', 'a,b,c\n,,\n , ,\t\n', [['a', 'b', 'c'], ['', '', ''], ['', '', '']]],
+    [
+      'a line of only commas is a row of empty cells',
+      'a,b,c\n,,\n , ,\t\n',
+      [
+        ['a', 'b', 'c'],
+        ['', '', ''],
+        ['', '', ''],
+      ],
+    ],
     // Spreadsheets put a UTF-8 BOM before the header.
-    ['a UTF-8 BOM before the header is dropped', '\ufeffa,b\r\n1,2\r\n', [['a', 'b'], ['1', '2']]],
+    [
+      'a UTF-8 BOM before the header is dropped',
+      '\ufeffa,b\r\n1,2\r\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     // Lenient where RFC 4180 says "invalid": the data came from other programs.
-    ['a quote inside an unquoted cell is kept literally', 'a,b\n5" pipe,x"y"z\n', [['a', 'b'], ['5" pipe', 'x"y"z']]],
-    ['text after a closing quote is kept', 'a,b\n"ab"cd,"e" f\n', [['a', 'b'], ['abcd', 'e f']]],
+    [
+      'a quote inside an unquoted cell is kept literally',
+      'a,b\n5" pipe,x"y"z\n',
+      [
+        ['a', 'b'],
+        ['5" pipe', 'x"y"z'],
+      ],
+    ],
+    [
+      'text after a closing quote is kept',
+      'a,b\n"ab"cd,"e" f\n',
+      [
+        ['a', 'b'],
+        ['abcd', 'e f'],
+      ],
+    ],
     // Within the record-length limit, an unterminated quote swallows the rest
     // of the input into one row, which validation rejects (column_count)
     // instead of guessing; past the limit, see csv-records.test.ts.
-    ['an unterminated quote within the limit runs to the end of the input', 'a,b\n1,"2\n3,4\n', [['a', 'b'], ['1', '2\n3,4\n']]],
+    [
+      'an unterminated quote within the limit runs to the end of the input',
+      'a,b\n1,"2\n3,4\n',
+      [
+        ['a', 'b'],
+        ['1', '2\n3,4\n'],
+      ],
+    ],
     // A bare CR is not a line ending (only LF and CRLF are).
     ['a bare CR is data, not a line break', 'a,b\r1,2\n', [['a', 'b\r1', '2']]],
-    ['the last row needs no line ending', 'a,b\n1,2', [['a', 'b'], ['1', '2']]],
-    ['a CRLF inside quotes is kept', 'a,b\r\n"x\r\ny",2\r\n', [['a', 'b'], ['x\r\ny', '2']]],
+    [
+      'the last row needs no line ending',
+      'a,b\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'a CRLF inside quotes is kept',
+      'a,b\r\n"x\r\ny",2\r\n',
+      [
+        ['a', 'b'],
+        ['x\r\ny', '2'],
+      ],
+    ],
   ];
 
   it.each(cases)('%s', (_name, text, expected) => {

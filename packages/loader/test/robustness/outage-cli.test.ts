@@ -39,7 +39,17 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function startAgainst(url: string) {
   const started = Date.now();
   const run = await startLoader(
-    ['start', path.join(dir, 'postings.csv'), '--database-url', url, '--summary-json', path.join(dir, 'summary.json'), '--out', path.join(dir, 'answers'), '--quiet'],
+    [
+      'start',
+      path.join(dir, 'postings.csv'),
+      '--database-url',
+      url,
+      '--summary-json',
+      path.join(dir, 'summary.json'),
+      '--out',
+      path.join(dir, 'answers'),
+      '--quiet',
+    ],
     dir,
   ).done;
   return { ...run, seconds: (Date.now() - started) / 1000 };
@@ -56,7 +66,9 @@ describe('realxdeal-loader start with the database unreachable', () => {
     const run = await startAgainst(`mysql://loader:${PASSWORD}@127.0.0.1:${port}/realxdeal`);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(new RegExp(`^error: cannot reach the database mysql://loader:\\*\\*\\*@127\\.0\\.0\\.1:${port}/realxdeal: ECONNREFUSED[^\\n]*\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^error: cannot reach the database mysql://loader:\\*\\*\\*@127\\.0\\.0\\.1:${port}/realxdeal: ECONNREFUSED[^\\n]*\\n$`),
+    );
     expect(run.stderr).not.toContain(PASSWORD);
     expectNothingWritten();
   });
@@ -74,7 +86,9 @@ describe('realxdeal-loader start with the database unreachable', () => {
       const run = await startAgainst(`mysql://loader:${PASSWORD}@127.0.0.1:${port}/realxdeal`);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(new RegExp(`^error: cannot reach the database mysql://loader:\\*\\*\\*@127\\.0\\.0\\.1:${port}/realxdeal: [^\\n]*\\n$`));
+      expect(run.stderr).toMatch(
+        new RegExp(`^error: cannot reach the database mysql://loader:\\*\\*\\*@127\\.0\\.0\\.1:${port}/realxdeal: [^\\n]*\\n$`),
+      );
       expect(run.stderr).not.toContain(PASSWORD);
       // The driver's connect timeout (5 s), not a hang.
       expect(run.seconds).toBeLessThan(30);
@@ -89,7 +103,9 @@ describe('realxdeal-loader start with the database unreachable', () => {
     const run = await startAgainst(`mysql://loader:${PASSWORD}@rxd-no-such-host.invalid:3306/realxdeal`);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^error: cannot reach the database mysql:\/\/loader:\*\*\*@rxd-no-such-host\.invalid:3306\/realxdeal: [^\n]*\n$/);
+    expect(run.stderr).toMatch(
+      /^error: cannot reach the database mysql:\/\/loader:\*\*\*@rxd-no-such-host\.invalid:3306\/realxdeal: [^\n]*\n$/,
+    );
     expect(run.stderr).not.toContain(PASSWORD);
     expectNothingWritten();
   }, 60_000);

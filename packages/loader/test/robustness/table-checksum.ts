@@ -44,12 +44,12 @@ export async function postingsChecksum(db: Database): Promise<TableChecksum> {
     }
     rows += page.length;
     if (page.length < PAGE) break;
-    after = (page[page.length - 1] as PostingRow).uuid;
+    after = page[page.length - 1].uuid;
   }
   return { rows, sha256: hash.digest('hex') };
 }
 
 export async function countPostings(db: Database): Promise<number> {
-  const [row] = (await db.knex('postings').count({ n: '*' })) as Array<{ n: number | string }>;
+  const [row] = await db.knex('postings').count<Array<{ n: number | string }>>({ n: '*' });
   return Number(row?.n ?? 0);
 }

@@ -91,7 +91,11 @@ export function modelCard(model: ModelArtifact): ModelCard {
       { label: 'R²', value: formatNumber(t.r2, 4), note: 'on the held-out test rows' },
       { label: 'RMSE', value: formatNumber(t.rmse), note: `${model.target.unit}, test rows` },
       { label: 'MAE', value: formatNumber(t.mae), note: `${model.target.unit}, test rows` },
-      { label: 'rows', value: String(t.n), note: `${t.n_train} for training, ${t.n_test} held out (${formatNumber(t.holdout * 100, 3)} %)` },
+      {
+        label: 'rows',
+        value: String(t.n),
+        note: `${t.n_train} for training, ${t.n_test} held out (${formatNumber(t.holdout * 100, 3)} %)`,
+      },
       { label: 'degree', value: String(t.degree), note: t.robust ? 'robust fit (outliers down-weighted)' : 'least squares' },
       { label: 'seed', value: String(t.seed), note: 'of the train/test split' },
     ],

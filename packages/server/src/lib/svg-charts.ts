@@ -236,7 +236,9 @@ export function calibrationChart(bins: readonly CalibrationPoint[], options: Cal
   const xAt = (v: number) => margin.left + ((v - lo) / xScale.max) * plotW;
   const samples = Array.from({ length: 61 }, (_, i) => lo + (i / 60) * xScale.max);
   const curveValues = samples.map((v) => options.curve(v));
-  const yScale = niceScale(Math.max(0, ...bins.flatMap((b) => [b.median_actual, b.median_predicted]), ...curveValues.filter(Number.isFinite)));
+  const yScale = niceScale(
+    Math.max(0, ...bins.flatMap((b) => [b.median_actual, b.median_predicted]), ...curveValues.filter(Number.isFinite)),
+  );
   // Values below 0 sit on the axis rather than leave the plot.
   const yAt = (v: number) => margin.top + plotH - (Math.max(0, Math.min(v, yScale.max)) / yScale.max) * plotH;
   const n = (v: number) => Number(v.toFixed(2));
@@ -251,17 +253,22 @@ export function calibrationChart(bins: readonly CalibrationPoint[], options: Cal
     `<rect class="valid-range" x="${fmt(xAt(options.xMin))}" y="${margin.top}" width="${fmt(Math.max(1, xAt(options.xMax) - xAt(options.xMin)))}" height="${plotH}" data-x-min="${options.xMin}" data-x-max="${options.xMax}"><title>${escapeXml(`valid range: ${n(options.xMin)} to ${n(options.xMax)} ${options.xLabel}`)}</title></rect>`,
   );
   parts.push('<g class="grid">');
-  for (let v = 0; v <= yScale.max + 1e-9; v += yScale.step) parts.push(`<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${fmt(yAt(v))}" y2="${fmt(yAt(v))}"/>`);
+  for (let v = 0; v <= yScale.max + 1e-9; v += yScale.step)
+    parts.push(`<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${fmt(yAt(v))}" y2="${fmt(yAt(v))}"/>`);
   parts.push('</g><g class="axis y">');
-  for (let v = 0; v <= yScale.max + 1e-9; v += yScale.step) parts.push(`<text x="${margin.left - 6}" y="${fmt(yAt(v) + 4)}" text-anchor="end">${shortNumber(v)}</text>`);
+  for (let v = 0; v <= yScale.max + 1e-9; v += yScale.step)
+    parts.push(`<text x="${margin.left - 6}" y="${fmt(yAt(v) + 4)}" text-anchor="end">${shortNumber(v)}</text>`);
   parts.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotH}"/>`);
-  parts.push(`<text x="12" y="${fmt(margin.top + plotH / 2)}" text-anchor="middle" transform="rotate(-90 12 ${fmt(margin.top + plotH / 2)})">${escapeXml(options.yLabel)}</text>`);
+  parts.push(
+    `<text x="12" y="${fmt(margin.top + plotH / 2)}" text-anchor="middle" transform="rotate(-90 12 ${fmt(margin.top + plotH / 2)})">${escapeXml(options.yLabel)}</text>`,
+  );
   parts.push('</g><g class="axis x">');
-  for (let v = 0; v <= xScale.max + 1e-9; v += xScale.step) parts.push(`<text x="${fmt(xAt(lo + v))}" y="${margin.top + plotH + 16}" text-anchor="middle">${shortNumber(lo + v)}</text>`);
+  for (let v = 0; v <= xScale.max + 1e-9; v += xScale.step)
+    parts.push(`<text x="${fmt(xAt(lo + v))}" y="${margin.top + plotH + 16}" text-anchor="middle">${shortNumber(lo + v)}</text>`);
   parts.push(`<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${margin.top + plotH}" y2="${margin.top + plotH}"/>`);
   parts.push(`<text x="${fmt(margin.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
   parts.push('</g>');
-  const points = samples.map((v, i) => `${fmt(xAt(v))},${fmt(yAt(curveValues[i] as number))}`).join(' ');
+  const points = samples.map((v, i) => `${fmt(xAt(v))},${fmt(yAt(curveValues[i]))}`).join(' ');
   parts.push(`<polyline class="curve" points="${points}"><title>fitted curve</title></polyline>`);
   parts.push('<g class="bins">');
   bins.forEach((b, i) => {

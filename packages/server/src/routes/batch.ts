@@ -17,7 +17,10 @@ function prefersHtml(request: FastifyRequest): boolean {
 
 /** `area.csv` → `area-predictions.csv`, with nothing a header could be split on. */
 function downloadName(uploaded: string | undefined): string {
-  const base = (uploaded ?? '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  const base = (uploaded ?? '')
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 80);
   return `${base === '' || base === '_' ? 'batch' : base}-predictions.csv`;
 }
 

@@ -22,7 +22,9 @@ const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/model.json', {
     schema: modelJsonSchema,
     handler: async (_request, reply) =>
-      reply.header('content-disposition', `inline; filename="${`${app.model.name}-${app.model.version}`.replace(/[^\w.-]/g, '_')}.json"`).send(app.model),
+      reply
+        .header('content-disposition', `inline; filename="${`${app.model.name}-${app.model.version}`.replace(/[^\w.-]/g, '_')}.json"`)
+        .send(app.model),
   });
 
   app.get('/single_prediction', {
@@ -64,7 +66,10 @@ const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
       const html = await reply.viewAsync('single-prediction.eta', { title: 'Single prediction', card, input, error, result });
-      return reply.status(error === null ? 200 : 400).type('text/html; charset=utf-8').send(html);
+      return reply
+        .status(error === null ? 200 : 400)
+        .type('text/html; charset=utf-8')
+        .send(html);
     },
   });
 
@@ -72,7 +77,12 @@ const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: batchFormSchema,
     config: pageConfig,
     handler: async (_request, reply) =>
-      reply.viewAsync('batch-prediction.eta', { title: 'Batch prediction', card, error: null, maxUpload: formatBytes(app.config.MAX_UPLOAD_BYTES) }),
+      reply.viewAsync('batch-prediction.eta', {
+        title: 'Batch prediction',
+        card,
+        error: null,
+        maxUpload: formatBytes(app.config.MAX_UPLOAD_BYTES),
+      }),
   });
 };
 

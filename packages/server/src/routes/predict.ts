@@ -2,12 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ServerError, ServerErrorCode } from '../errors';
 import { predictJsonValue, predictText } from '../lib/predict-value';
 import { ErrorBodySchema } from '../schemas/common';
-import {
-  PredictBatchResponse,
-  PredictBatchResponseSchema,
-  predictBatchBodySchema,
-  predictGetSchema,
-} from '../schemas/predict';
+import { PredictBatchResponse, PredictBatchResponseSchema, predictBatchBodySchema, predictGetSchema } from '../schemas/predict';
 
 export interface PredictRoutesOptions {
   maxBatchJson: number;

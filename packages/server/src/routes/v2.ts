@@ -83,7 +83,7 @@ export function infer(model: ModelArtifact, body: InferRequest, maxElements: num
   if (body.inputs.length !== 1) {
     throw badRequest(`expected exactly one input named "${model.feature.name}", got ${body.inputs.length}`);
   }
-  const input = body.inputs[0]!;
+  const input = body.inputs[0];
   if (input.name !== model.feature.name) {
     throw badRequest(`unknown input "${input.name}"; this model takes one input named "${model.feature.name}"`);
   }
@@ -94,7 +94,7 @@ export function infer(model: ModelArtifact, body: InferRequest, maxElements: num
   if (shape.length === 0 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) {
     throw badRequest(`input "${input.name}" has shape [${shape.join(', ')}]; expected [n] or [n, 1]`);
   }
-  const n = shape[0]!;
+  const n = shape[0];
   if (n > maxElements) throw badRequest(`input "${input.name}" has ${n} elements; at most ${maxElements} per request`);
   for (const output of body.outputs ?? []) {
     if (output.name !== OUTPUT_NAME) {
@@ -111,7 +111,9 @@ export function infer(model: ModelArtifact, body: InferRequest, maxElements: num
   const data = Array.from(predictions);
   const overflow = data.findIndex((y) => !Number.isFinite(y));
   if (overflow >= 0) {
-    throw badRequest(`input "${input.name}" element ${overflow} (${xs[overflow]}) is too far outside the training range: the prediction overflows`);
+    throw badRequest(
+      `input "${input.name}" element ${overflow} (${xs[overflow]}) is too far outside the training range: the prediction overflows`,
+    );
   }
   return {
     model_name: model.name,
@@ -156,7 +158,12 @@ const v2Routes: FastifyPluginAsyncTypebox<V2RoutesOptions> = async (app, opts) =
   });
 
   app.get('/v2/models/:name', {
-    schema: { tags: ['v2'], summary: 'Model metadata', params: ModelParamsSchema, response: { 200: ModelMetadataSchema, 404: V2ErrorSchema } },
+    schema: {
+      tags: ['v2'],
+      summary: 'Model metadata',
+      params: ModelParamsSchema,
+      response: { 200: ModelMetadataSchema, 404: V2ErrorSchema },
+    },
     handler: async (request) => {
       checkModel(model, request.params.name);
       return modelMetadata(model);
@@ -208,7 +215,7 @@ const v2Routes: FastifyPluginAsyncTypebox<V2RoutesOptions> = async (app, opts) =
     handler: async (request) => {
       checkModel(model, request.params.name);
       const response = infer(model, request.body, opts.maxElements);
-      app.metrics.predictions.inc({ endpoint: 'v2' }, response.outputs[0]!.data.length);
+      app.metrics.predictions.inc({ endpoint: 'v2' }, response.outputs[0].data.length);
       return response;
     },
   });
@@ -224,7 +231,7 @@ const v2Routes: FastifyPluginAsyncTypebox<V2RoutesOptions> = async (app, opts) =
     handler: async (request) => {
       checkModel(model, request.params.name, request.params.version);
       const response = infer(model, request.body, opts.maxElements);
-      app.metrics.predictions.inc({ endpoint: 'v2' }, response.outputs[0]!.data.length);
+      app.metrics.predictions.inc({ endpoint: 'v2' }, response.outputs[0].data.length);
       return response;
     },
   });

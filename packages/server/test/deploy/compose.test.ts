@@ -53,7 +53,11 @@ describe('docker/compose.yaml variables', () => {
   it('uses only variables that docker/.env.example sets, and the example sets none it does not use', () => {
     const used = new Set(collectStrings(raw).flatMap(variablesIn));
     expect([...used].filter((name) => !(name in exampleEnv)).sort()).toEqual([]);
-    expect(Object.keys(exampleEnv).filter((name) => !used.has(name)).sort()).toEqual([]);
+    expect(
+      Object.keys(exampleEnv)
+        .filter((name) => !used.has(name))
+        .sort(),
+    ).toEqual([]);
   });
 
   it('refuses to start without the passwords', () => {

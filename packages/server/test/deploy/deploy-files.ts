@@ -378,12 +378,7 @@ export function checkLoaderArgs(
 // Running things
 
 /** Runs a root devDependency's bin with this Node; fails loudly if it is not installed. */
-export function runDevTool(
-  packageName: string,
-  binName: string,
-  args: string[],
-  options: { cwd?: string } = {},
-): SpawnSyncReturns<string> {
+export function runDevTool(packageName: string, binName: string, args: string[], options: { cwd?: string } = {}): SpawnSyncReturns<string> {
   // Root devDependencies live in the root node_modules (some packages do not
   // export their package.json, so it is read from there, not resolved).
   const manifestPath = path.join(REPO_ROOT, 'node_modules', packageName, 'package.json');

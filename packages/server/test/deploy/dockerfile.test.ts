@@ -28,7 +28,10 @@ const workspaces = (JSON.parse(readRepoFile('package.json')) as { workspaces: st
 const runtimeWorkspaces = workspaces.filter((ws) => ws.startsWith('packages/'));
 
 const of = (stage: DockerStage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
-const runs = (stage: DockerStage) => of(stage, 'RUN').map((i) => i.args).join('\n');
+const runs = (stage: DockerStage) =>
+  of(stage, 'RUN')
+    .map((i) => i.args)
+    .join('\n');
 const last = (stage: DockerStage, keyword: string) => {
   const found = of(stage, keyword).pop();
   if (!found) throw new Error(`docker/Dockerfile: stage ${stage.name ?? stage.from} has no ${keyword}`);
@@ -55,7 +58,10 @@ describe('docker/Dockerfile stages', () => {
 
   it('installs no compiler: better-sqlite3 13 brings prebuilt Node-API binaries', () => {
     for (const stage of stages) expect(runs(stage)).not.toMatch(/apt-get install|node-gyp|npm install -g/);
-    const sqlite = JSON.parse(readRepoFile('node_modules', 'better-sqlite3', 'package.json')) as { version: string; scripts?: Record<string, string> };
+    const sqlite = JSON.parse(readRepoFile('node_modules', 'better-sqlite3', 'package.json')) as {
+      version: string;
+      scripts?: Record<string, string>;
+    };
     expect(sqlite.version).toMatch(/^13\./);
     expect(Object.keys(sqlite.scripts ?? {})).not.toContain('install');
     expect(fs.existsSync(repoPath('node_modules', 'better-sqlite3', 'prebuilds', 'linux-x64.node'))).toBe(true);
@@ -66,7 +72,9 @@ describe('docker/Dockerfile stages', () => {
     expect(runs(build)).toMatch(/npm ci(?! --omit)/);
     const prod = stageThatRuns(/npm ci --omit=dev/);
     expect(prod).not.toBe(build);
-    const fromProd = of(runtime, 'COPY').map((c) => parseCopy(c.args)).filter((c) => c.flags.from === prod.name);
+    const fromProd = of(runtime, 'COPY')
+      .map((c) => parseCopy(c.args))
+      .filter((c) => c.flags.from === prod.name);
     expect(fromProd.map((c) => c.sources)).toContainEqual(['/app/']);
   });
 
@@ -86,7 +94,9 @@ describe('docker/Dockerfile stages', () => {
     const build = stageThatRuns(/npm run build/);
     const copies = of(runtime, 'COPY').map((c) => parseCopy(c.args));
     for (const ws of runtimeWorkspaces) {
-      expect(copies).toContainEqual(expect.objectContaining({ flags: { from: build.name }, sources: [`/app/${ws}/dist`], dest: `${ws}/dist` }));
+      expect(copies).toContainEqual(
+        expect.objectContaining({ flags: { from: build.name }, sources: [`/app/${ws}/dist`], dest: `${ws}/dist` }),
+      );
     }
     const fromContext = copies.filter((c) => c.flags.from === undefined).flatMap((c) => c.sources);
     expect(fromContext).toEqual(

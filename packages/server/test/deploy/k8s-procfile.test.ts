@@ -102,7 +102,11 @@ describe('docker/k8s', () => {
   it('holds a Deployment, a Service, a Job, a CronJob, a PVC and an example Secret', () => {
     expect(manifests.map((m) => m.doc.kind).sort()).toEqual(['CronJob', 'Deployment', 'Job', 'PersistentVolumeClaim', 'Secret', 'Service']);
     for (const { file, doc } of manifests) {
-      expect({ file, apiVersion: typeof doc.apiVersion, name: typeof doc.metadata?.name }).toEqual({ file, apiVersion: 'string', name: 'string' });
+      expect({ file, apiVersion: typeof doc.apiVersion, name: typeof doc.metadata?.name }).toEqual({
+        file,
+        apiVersion: 'string',
+        name: 'string',
+      });
     }
   });
 
@@ -110,7 +114,8 @@ describe('docker/k8s', () => {
     const pods = manifests.filter((m) => ['Deployment', 'Job', 'CronJob'].includes(m.doc.kind)).map((m) => containerOf(m.doc));
     expect(new Set(pods.map((c) => c.image)).size).toBe(1);
     for (const c of pods) {
-      for (const e of c.env ?? []) if (e.name === 'DATABASE_URL') expect(e.valueFrom?.secretKeyRef).toEqual({ name: secret().metadata.name, key: 'DATABASE_URL' });
+      for (const e of c.env ?? [])
+        if (e.name === 'DATABASE_URL') expect(e.valueFrom?.secretKeyRef).toEqual({ name: secret().metadata.name, key: 'DATABASE_URL' });
     }
   });
 

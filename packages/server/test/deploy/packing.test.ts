@@ -121,7 +121,9 @@ describe('the tarballs installed into an empty project', () => {
     const load = run(bin, ['start', csv, '--quiet', '--no-analysis'], app);
     expect(load.status).toBe(0);
     expect(fs.existsSync(path.join(app, 'data', 'realxdeal.sqlite'))).toBe(true);
-    expect(fs.readFileSync(`${csv}.rejects.csv`, 'utf8')).toBe('line,reason,raw\n3,bad_uuid,"not-a-uuid,APARTMENT_RENT,01067,850,60,2021-02-01 10:00:00,ONLINE"\n');
+    expect(fs.readFileSync(`${csv}.rejects.csv`, 'utf8')).toBe(
+      'line,reason,raw\n3,bad_uuid,"not-a-uuid,APARTMENT_RENT,01067,850,60,2021-02-01 10:00:00,ONLINE"\n',
+    );
   });
 
   it('installs the server bin next to it', () => {

@@ -78,7 +78,12 @@ const described = (r: SpawnSyncReturns<string>) => {
   const stale = /Cannot find module|MODULE_NOT_FOUND/.test(r.stderr) ? '\n(packages/*/dist looks stale: run npm run build)' : '';
   return { status: r.status, output: `${r.stdout}\n${r.stderr}${stale}` };
 };
-const dataRows = (file: string) => fs.readFileSync(file, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
+const dataRows = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l.trim() !== '');
 
 /** Runs the compose loader job once (memoised): its data folder and database. */
 let loaded: { dataDir: string; databaseUrl: string; result: SpawnSyncReturns<string> } | null = null;
@@ -120,7 +125,10 @@ describe('Procfile release', () => {
     ensureBuilt('loader', 'cli.js');
     const databaseUrl = `sqlite:${path.join(scratch, 'release.sqlite')}`;
     const command = procfile.release.split(/\s+/);
-    expect(described(runNode(command, { DATABASE_URL: databaseUrl }))).toEqual({ status: 0, output: expect.stringContaining('up to date') });
+    expect(described(runNode(command, { DATABASE_URL: databaseUrl }))).toEqual({
+      status: 0,
+      output: expect.stringContaining('up to date'),
+    });
     expect(described(runNode(command, { DATABASE_URL: databaseUrl })).status).toBe(0);
     expect(fs.existsSync(path.join(scratch, 'release.sqlite'))).toBe(true);
   }, 300_000);
@@ -133,11 +141,16 @@ describe('Procfile web and the image HEALTHCHECK', () => {
     ensureBuilt('server', 'server.js');
     const xs = Array.from({ length: 40 }, (_, i) => 20 + i * 4);
     const modelFile = path.join(scratch, 'model.json');
-    fs.writeFileSync(modelFile, JSON.stringify(trainModel(
-        xs,
-        xs.map((x) => 300 + 9 * x + (x % 7)),
-        { name: 'deploy-test', source: { description: 'synthetic points of the deploy test', sha256: null } },
-      )));
+    fs.writeFileSync(
+      modelFile,
+      JSON.stringify(
+        trainModel(
+          xs,
+          xs.map((x) => 300 + 9 * x + (x % 7)),
+          { name: 'deploy-test', source: { description: 'synthetic points of the deploy test', sha256: null } },
+        ),
+      ),
+    );
 
     const [node, ...args] = procfile.web.split(/\s+/);
     expect(node).toBe('node');
@@ -183,7 +196,8 @@ describe('the volume-alert CronJob command, run for real', () => {
   interface CronJob {
     spec: { jobTemplate: { spec: { template: { spec: { containers: Array<{ command: string[] }> } } } } };
   }
-  const cronCommand = (readYaml('docker', 'k8s', 'volume-alert-cronjob.yaml') as CronJob).spec.jobTemplate.spec.template.spec.containers[0].command;
+  const cronCommand = (readYaml('docker', 'k8s', 'volume-alert-cronjob.yaml') as CronJob).spec.jobTemplate.spec.template.spec.containers[0]
+    .command;
 
   it("exits 4 exactly when the loader job's month has alert days, and writes the same q5_alerts.csv", () => {
     const { dataDir, databaseUrl, result: load } = runLoaderJobOnce();

@@ -66,7 +66,9 @@ describeWithMariadb('the server when its database goes away and comes back', () 
 
   async function get(pathAndQuery: string): Promise<{ status: number; body: string; type: string; ms: number }> {
     const started = Date.now();
-    const response = await fetch(`${base}${pathAndQuery}`, { headers: { accept: pathAndQuery.startsWith('/analysis') ? 'text/html' : 'application/json' } });
+    const response = await fetch(`${base}${pathAndQuery}`, {
+      headers: { accept: pathAndQuery.startsWith('/analysis') ? 'text/html' : 'application/json' },
+    });
     const body = await response.text();
     return { status: response.status, body, type: response.headers.get('content-type') ?? '', ms: Date.now() - started };
   }

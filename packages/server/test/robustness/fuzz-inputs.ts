@@ -42,7 +42,7 @@ export class Prng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
+    return items[this.int(items.length)];
   }
 
   /** Lengths skewed small: most inputs are short, a few are long. */
@@ -58,7 +58,13 @@ export class Prng {
 
   /** Any code point, lone surrogates included. */
   codePoint(): string {
-    const ranges: Array<[number, number]> = [[0, 0x7f], [0x80, 0x7ff], [0x800, 0xffff], [0xd800, 0xdfff], [0x10000, 0x10ffff]];
+    const ranges: Array<[number, number]> = [
+      [0, 0x7f],
+      [0x80, 0x7ff],
+      [0x800, 0xffff],
+      [0xd800, 0xdfff],
+      [0x10000, 0x10ffff],
+    ];
     const [lo, hi] = this.pick(ranges);
     const cp = lo + this.int(hi - lo + 1);
     return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
@@ -66,20 +72,146 @@ export class Prng {
 }
 
 const NUMBER_TEXTS = [
-  '2', '85.5', '-0', '+5', '.5', '5.', '1e3', '1E-3', '0', '10', '-1', '1e999', '-1e999', '1e-999', '4.9e-324',
-  '1.7976931348623157e308', '1.8e308', '9'.repeat(400), `0.${'0'.repeat(400)}1`, `1${'0'.repeat(5000)}`,
-  '123456789012345678901234567890', '0x10', '0X1f', '0b11', '0o17', '1_000', '1,000', '1.000,5', '١٢٣', '٣', '۳', '５',
-  '²', 'Ⅻ', '𝟘', 'NaN', 'Infinity', '-Infinity', 'inf', 'nan', 'null', 'undefined', 'true', '[]', '{}', '', ' ',
-  '\t2\t', ' 2 ', '2 3', '2\n', '\u00a02', '2\u200b', '--2', '+-2', '1..2', '1e', 'e1', '.', '-', '+', '1e+',
-  '0000002', '2e0000000000000000001', '1e308', '-1e200', '1e154', '3.14abc', '€5', '5m²', '"2"', "'2'", '\u0000', '2\u0000',
+  '2',
+  '85.5',
+  '-0',
+  '+5',
+  '.5',
+  '5.',
+  '1e3',
+  '1E-3',
+  '0',
+  '10',
+  '-1',
+  '1e999',
+  '-1e999',
+  '1e-999',
+  '4.9e-324',
+  '1.7976931348623157e308',
+  '1.8e308',
+  '9'.repeat(400),
+  `0.${'0'.repeat(400)}1`,
+  `1${'0'.repeat(5000)}`,
+  '123456789012345678901234567890',
+  '0x10',
+  '0X1f',
+  '0b11',
+  '0o17',
+  '1_000',
+  '1,000',
+  '1.000,5',
+  '١٢٣',
+  '٣',
+  '۳',
+  '５',
+  '²',
+  'Ⅻ',
+  '𝟘',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'inf',
+  'nan',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '',
+  ' ',
+  '\t2\t',
+  ' 2 ',
+  '2 3',
+  '2\n',
+  '\u00a02',
+  '2\u200b',
+  '--2',
+  '+-2',
+  '1..2',
+  '1e',
+  'e1',
+  '.',
+  '-',
+  '+',
+  '1e+',
+  '0000002',
+  '2e0000000000000000001',
+  '1e308',
+  '-1e200',
+  '1e154',
+  '3.14abc',
+  '€5',
+  '5m²',
+  '"2"',
+  "'2'",
+  '\u0000',
+  '2\u0000',
 ];
 
 /** Values /predict accepts, written in the many ways the contract allows. */
-const GOOD_NUMBER_TEXTS = ['2', '85.5', '-0', '+5', '.5', '5.', '1e3', '1E-3', '0', '10', '-1', '0000002', '4.9e-324', '1e-999', ' 7\t', '1e2', '-3.25'];
+const GOOD_NUMBER_TEXTS = [
+  '2',
+  '85.5',
+  '-0',
+  '+5',
+  '.5',
+  '5.',
+  '1e3',
+  '1E-3',
+  '0',
+  '10',
+  '-1',
+  '0000002',
+  '4.9e-324',
+  '1e-999',
+  ' 7\t',
+  '1e2',
+  '-3.25',
+];
 
-const PERCENT_GARBAGE = ['%', '%z', '%zz', '%4', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%FF', '%FF%FE', '%00', '%25%', '%%%', '%u0032', '%F0%9F%92%A9', '%2', '%%32'];
+const PERCENT_GARBAGE = [
+  '%',
+  '%z',
+  '%zz',
+  '%4',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%ED%A0%80',
+  '%FF',
+  '%FF%FE',
+  '%00',
+  '%25%',
+  '%%%',
+  '%u0032',
+  '%F0%9F%92%A9',
+  '%2',
+  '%%32',
+];
 
-const QUERY_KEYS = ['x', 'x', 'x', 'x', 'X', 'x[]', 'x[0]', 'x[a]', 'x.y', '%78', 'x%00', ' x', 'x ', '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '', 'y', 'xx', '%E2%80%8Bx'];
+const QUERY_KEYS = [
+  'x',
+  'x',
+  'x',
+  'x',
+  'X',
+  'x[]',
+  'x[0]',
+  'x[a]',
+  'x.y',
+  '%78',
+  'x%00',
+  ' x',
+  'x ',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  '',
+  'y',
+  'xx',
+  '%E2%80%8Bx',
+];
 
 function encodeValue(rng: Prng, value: string): string {
   switch (rng.int(4)) {
@@ -90,7 +222,11 @@ function encodeValue(rng: Prng, value: string): string {
       return encodeURIComponent(value).replace(/%20/g, '+');
     case 2:
       // Only what a URL cannot carry is escaped; '+', '&', '=' stay raw.
-      return [...value].map((ch) => (/^[\x21-\x7e]$/.test(ch) && ch !== '#' && ch !== '%' ? ch : encodeURIComponent(ch.replace(/[\ud800-\udfff]/g, '\ufffd')))).join('');
+      return [...value]
+        .map((ch) =>
+          /^[\x21-\x7e]$/.test(ch) && ch !== '#' && ch !== '%' ? ch : encodeURIComponent(ch.replace(/[\ud800-\udfff]/g, '\ufffd')),
+        )
+        .join('');
     default:
       return encodeURIComponent(value) + rng.pick(PERCENT_GARBAGE);
   }
@@ -119,7 +255,8 @@ function randomQueryValue(rng: Prng): string {
     case 3: {
       let s = '';
       const n = rng.length(32);
-      for (let i = 0; i < n; i++) s += rng.chance(0.3) ? rng.pick(PERCENT_GARBAGE) : String.fromCharCode(0x21 + rng.int(94)).replace(/[#%&]/, '');
+      for (let i = 0; i < n; i++)
+        s += rng.chance(0.3) ? rng.pick(PERCENT_GARBAGE) : String.fromCharCode(0x21 + rng.int(94)).replace(/[#%&]/, '');
       return s;
     }
     default:
@@ -130,18 +267,64 @@ function randomQueryValue(rng: Prng): string {
 /** Query strings for GET /predict (without the `?`). */
 export function predictQueries(rng: Prng, count: number): string[] {
   const fixed = [
-    '', 'x', 'x=', '=2', '&', '&&&x=2&&&', 'x=2&', 'x=2', 'x=1e999', 'x=-1e999', 'x=0x10', `x=${encodeURIComponent('٣')}`,
-    `x=${encodeURIComponent('١٢٣')}`, 'x[]=1', 'x[]=1&x[]=2', 'x[0]=1', 'x=1&x=2', 'x=1&x=', `${'x=1&'.repeat(1000)}x=1`,
-    'x=%', 'x=%zz', 'x=%E0%A4%A', 'x=%C0%AF', 'x=%ED%A0%80', 'x=%FF%FE', 'x=%00', 'x=2%00', '%78=2', 'X=2', 'x=+2', 'x=%2B2',
-    'x=2;x=3', `x=${'9'.repeat(100_000)}`, `x=${'1'.repeat(16)}`, `x=${'%41'.repeat(30_000)}`, '__proto__=2', '__proto__[x]=2',
-    'constructor[prototype][x]=2', 'x=2&__proto__=3', `${Array.from({ length: 2000 }, (_, i) => `k${i}=${i}`).join('&')}&x=2`,
-    'x=1e308', 'x=-1e200', 'x=1e154', 'x=4.9e-324', 'x=NaN', 'x=Infinity', 'x=%20', 'x=%09', 'x=2%0A', `x=${encodeURIComponent('\u00a02')}`,
+    '',
+    'x',
+    'x=',
+    '=2',
+    '&',
+    '&&&x=2&&&',
+    'x=2&',
+    'x=2',
+    'x=1e999',
+    'x=-1e999',
+    'x=0x10',
+    `x=${encodeURIComponent('٣')}`,
+    `x=${encodeURIComponent('١٢٣')}`,
+    'x[]=1',
+    'x[]=1&x[]=2',
+    'x[0]=1',
+    'x=1&x=2',
+    'x=1&x=',
+    `${'x=1&'.repeat(1000)}x=1`,
+    'x=%',
+    'x=%zz',
+    'x=%E0%A4%A',
+    'x=%C0%AF',
+    'x=%ED%A0%80',
+    'x=%FF%FE',
+    'x=%00',
+    'x=2%00',
+    '%78=2',
+    'X=2',
+    'x=+2',
+    'x=%2B2',
+    'x=2;x=3',
+    `x=${'9'.repeat(100_000)}`,
+    `x=${'1'.repeat(16)}`,
+    `x=${'%41'.repeat(30_000)}`,
+    '__proto__=2',
+    '__proto__[x]=2',
+    'constructor[prototype][x]=2',
+    'x=2&__proto__=3',
+    `${Array.from({ length: 2000 }, (_, i) => `k${i}=${i}`).join('&')}&x=2`,
+    'x=1e308',
+    'x=-1e200',
+    'x=1e154',
+    'x=4.9e-324',
+    'x=NaN',
+    'x=Infinity',
+    'x=%20',
+    'x=%09',
+    'x=2%0A',
+    `x=${encodeURIComponent('\u00a02')}`,
   ];
   const out = [...fixed];
   while (out.length < count) {
     if (rng.chance(0.15)) {
       // Plausible: a good x, sometimes beside unrelated parameters.
-      const extra = rng.chance(0.3) ? `&${rng.pick(QUERY_KEYS.filter((k) => k !== 'x' && k !== 'X' && k !== '%78'))}=${randomQueryValue(rng)}` : '';
+      const extra = rng.chance(0.3)
+        ? `&${rng.pick(QUERY_KEYS.filter((k) => k !== 'x' && k !== 'X' && k !== '%78'))}=${randomQueryValue(rng)}`
+        : '';
       out.push(`x=${encodeValue(rng, rng.pick(GOOD_NUMBER_TEXTS)).replace(/%[^0-9A-F].*$|%$/i, '')}${extra}`);
       continue;
     }
@@ -165,12 +348,71 @@ export interface JsonRequest {
 }
 
 const JSON_TOKENS = [
-  '1', '2.5', '-0', '0', '1e308', '-1e308', '5e-324', '1e999', '-1e999', '1e-999', '123456789012345678901234567890', '1E2', '-1',
-  '"2"', '""', '"NaN"', '"Infinity"', '"0x10"', '"٣"', 'null', 'true', 'false', '[]', '{}', '[1]', '[[1]]', '{"x":1}', '[null]',
-  '"\\u0000"', '"\\ud800"', `"${'a'.repeat(10_000)}"`, '1e154', '-1e200', '9007199254740993', '0.1', '1.5', '-1.5', '100', '1e5',
+  '1',
+  '2.5',
+  '-0',
+  '0',
+  '1e308',
+  '-1e308',
+  '5e-324',
+  '1e999',
+  '-1e999',
+  '1e-999',
+  '123456789012345678901234567890',
+  '1E2',
+  '-1',
+  '"2"',
+  '""',
+  '"NaN"',
+  '"Infinity"',
+  '"0x10"',
+  '"٣"',
+  'null',
+  'true',
+  'false',
+  '[]',
+  '{}',
+  '[1]',
+  '[[1]]',
+  '{"x":1}',
+  '[null]',
+  '"\\u0000"',
+  '"\\ud800"',
+  `"${'a'.repeat(10_000)}"`,
+  '1e154',
+  '-1e200',
+  '9007199254740993',
+  '0.1',
+  '1.5',
+  '-1.5',
+  '100',
+  '1e5',
 ];
 
-const JSON_GARBAGE = ['NaN', 'Infinity', '-Infinity', 'undefined', "'2'", '01', '.5', '+1', '0x10', '1.', '[1,]', '{"a":1,}', '/*c*/1', '// c\n1', '"\t"', '"\u0001"', '\u0000', '{', '[', '"', ':', ','];
+const JSON_GARBAGE = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'undefined',
+  "'2'",
+  '01',
+  '.5',
+  '+1',
+  '0x10',
+  '1.',
+  '[1,]',
+  '{"a":1,}',
+  '/*c*/1',
+  '// c\n1',
+  '"\t"',
+  '"\u0001"',
+  '\u0000',
+  '{',
+  '[',
+  '"',
+  ':',
+  ',',
+];
 
 const JSON_NUMBERS = JSON_TOKENS.filter((t) => /^-?[0-9]/.test(t) && !/e999/.test(t));
 
@@ -209,9 +451,20 @@ function mutate(rng: Prng, text: string): string {
 }
 
 const CONTENT_TYPES: Array<string | null> = [
-  'application/json', 'application/json', 'application/json', 'application/json', 'application/json; charset=utf-8',
-  'application/json; charset=utf-16', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded',
-  'multipart/form-data', 'application/xml', null, 'application/json; boundary=x', 'application/vnd.api+json',
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'APPLICATION/JSON',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/xml',
+  null,
+  'application/json; boundary=x',
+  'application/vnd.api+json',
 ];
 
 function deep(open: string, close: string, depth: number, inner: string): string {
@@ -222,19 +475,52 @@ function deep(open: string, close: string, depth: number, inner: string): string
 export function predictBodies(rng: Prng, count: number): JsonRequest[] {
   const json = (body: string): JsonRequest => ({ body, contentType: 'application/json' });
   const fixed: JsonRequest[] = [
-    json(''), json(' '), json('null'), json('1'), json('"x"'), json('[]'), json('{}'), json('{"x":null}'), json('{"x":2}'), json('{"x":"2"}'),
-    json('{"x":{}}'), json('{"x":[]}'), json('{"x":[2]}'), json('{"x":[1e999]}'), json('{"x":[-1e999, 1e-999]}'), json('{"x":["٣", "0x10"]}'),
-    json('{"x":[[1,2],[3]]}'), json(`{"x":${deep('[', ']', 100_000, '1')}}`), json(`{"x":[${deep('[', ']', 100_000, '1')}]}`),
-    json(deep('[', ']', 100_000, '')), json(`${deep('{"a":', '}', 50_000, '1')}`), json(`{"x":[${deep('{"a":', '}', 50_000, '1')}]}`),
-    json(`{"x":[${new Array(100_000).fill('1').join(',')}]}`), json(`{"x":[${new Array(10_000).fill('1e308').join(',')}]}`),
-    json(`{"x":[${new Array(10_000).fill('"a"').join(',')}]}`), json('{"x":[1],"x":[2]}'), json('{"__proto__":{"x":[1]}}'),
-    json('{"x":[1],"__proto__":{"polluted":true}}'), json('{"constructor":{"prototype":{"x":[1]}}}'), json('{"x":[1'), json('{"x":[1,]}'),
-    json('{x:[1]}'), json("{'x':[1]}"), json('{"x":[NaN]}'), json('{"x":[Infinity]}'), json('\ufeff{"x":[1]}'), json('{"x":[1]}garbage'),
-    json('\u0000'), { body: Buffer.from('{"x":[1]}', 'utf16le'), contentType: 'application/json; charset=utf-16' },
+    json(''),
+    json(' '),
+    json('null'),
+    json('1'),
+    json('"x"'),
+    json('[]'),
+    json('{}'),
+    json('{"x":null}'),
+    json('{"x":2}'),
+    json('{"x":"2"}'),
+    json('{"x":{}}'),
+    json('{"x":[]}'),
+    json('{"x":[2]}'),
+    json('{"x":[1e999]}'),
+    json('{"x":[-1e999, 1e-999]}'),
+    json('{"x":["٣", "0x10"]}'),
+    json('{"x":[[1,2],[3]]}'),
+    json(`{"x":${deep('[', ']', 100_000, '1')}}`),
+    json(`{"x":[${deep('[', ']', 100_000, '1')}]}`),
+    json(deep('[', ']', 100_000, '')),
+    json(`${deep('{"a":', '}', 50_000, '1')}`),
+    json(`{"x":[${deep('{"a":', '}', 50_000, '1')}]}`),
+    json(`{"x":[${new Array(100_000).fill('1').join(',')}]}`),
+    json(`{"x":[${new Array(10_000).fill('1e308').join(',')}]}`),
+    json(`{"x":[${new Array(10_000).fill('"a"').join(',')}]}`),
+    json('{"x":[1],"x":[2]}'),
+    json('{"__proto__":{"x":[1]}}'),
+    json('{"x":[1],"__proto__":{"polluted":true}}'),
+    json('{"constructor":{"prototype":{"x":[1]}}}'),
+    json('{"x":[1'),
+    json('{"x":[1,]}'),
+    json('{x:[1]}'),
+    json("{'x':[1]}"),
+    json('{"x":[NaN]}'),
+    json('{"x":[Infinity]}'),
+    json('\ufeff{"x":[1]}'),
+    json('{"x":[1]}garbage'),
+    json('\u0000'),
+    { body: Buffer.from('{"x":[1]}', 'utf16le'), contentType: 'application/json; charset=utf-16' },
     { body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"x":[1]}', 'utf16le')]), contentType: 'application/json' },
-    { body: '{"x":[1]}', contentType: 'text/plain' }, { body: 'x=1&x=2', contentType: 'application/x-www-form-urlencoded' },
-    { body: 'x=1', contentType: 'application/x-www-form-urlencoded' }, { body: '{"x":[1]}', contentType: null },
-    json(`{"x":[1],"pad":"${'a'.repeat(2_000_000)}"}`), json(`{"x":[${new Array(10_001).fill('0').join(',')}]}`),
+    { body: '{"x":[1]}', contentType: 'text/plain' },
+    { body: 'x=1&x=2', contentType: 'application/x-www-form-urlencoded' },
+    { body: 'x=1', contentType: 'application/x-www-form-urlencoded' },
+    { body: '{"x":[1]}', contentType: null },
+    json(`{"x":[1],"pad":"${'a'.repeat(2_000_000)}"}`),
+    json(`{"x":[${new Array(10_001).fill('0').join(',')}]}`),
   ];
   const out = [...fixed];
   while (out.length < count) {
@@ -276,15 +562,36 @@ export function inferRequests(rng: Prng, model: { name: string; version: string;
   const f = q(model.feature);
   const at = (body: string, path = good): InferRequest => ({ path, body, contentType: 'application/json' });
   const fixed: InferRequest[] = [
-    at(''), at('{}'), at('[]'), at('null'), at('{"inputs":null}'), at('{"inputs":{}}'), at('{"inputs":[]}'), at('{"inputs":[{}]}'),
-    at(input(f, '[1]', '"FP64"', '[2]')), at(input(f, '[1]', '"FP64"', '[1e999]')), at(input(f, '[1]', '"FP64"', '["2"]')),
-    at(input(f, '[1]', '"BYTES"', '["2"]')), at(input(f, '[1]', '"FP64"', '[null]')), at(input(f, '[-1]', '"FP64"', '[2]')),
-    at(input(f, '[1.5]', '"FP64"', '[2]')), at(input(f, '[1e308]', '"FP64"', '[2]')), at(input(f, '[4294967297]', '"FP64"', '[2]')),
-    at(input(f, '[]', '"FP64"', '[]')), at(input(f, '[0]', '"FP64"', '[]')), at(input(f, '[2,2]', '"FP64"', '[[1,2],[3,4]]')),
-    at(input(f, '[1,1,1]', '"FP64"', '[[[1]]]')), at(input(f, '["1"]', '"FP64"', '[2]')), at(input(f, '"1"', '"FP64"', '[2]')),
-    at(input(f, '[1]', '1', '[2]')), at(input('1', '[1]', '"FP64"', '[2]')), at(input('"nope"', '[1]', '"FP64"', '[2]')),
-    at(input(f, '[1]', '"FP64"', deep('[', ']', 100_000, '2'))), at(input(f, '[1]', '"FP64"', `[${deep('[', ']', 100_000, '2')}]`)),
-    at(input(f, '[1]', '"FP64"', `[${deep('{"a":', '}', 50_000, '2')}]`)), at(input(f, '[1]', '"FP64"', deep('[', ']', 10_000, '2'))),
+    at(''),
+    at('{}'),
+    at('[]'),
+    at('null'),
+    at('{"inputs":null}'),
+    at('{"inputs":{}}'),
+    at('{"inputs":[]}'),
+    at('{"inputs":[{}]}'),
+    at(input(f, '[1]', '"FP64"', '[2]')),
+    at(input(f, '[1]', '"FP64"', '[1e999]')),
+    at(input(f, '[1]', '"FP64"', '["2"]')),
+    at(input(f, '[1]', '"BYTES"', '["2"]')),
+    at(input(f, '[1]', '"FP64"', '[null]')),
+    at(input(f, '[-1]', '"FP64"', '[2]')),
+    at(input(f, '[1.5]', '"FP64"', '[2]')),
+    at(input(f, '[1e308]', '"FP64"', '[2]')),
+    at(input(f, '[4294967297]', '"FP64"', '[2]')),
+    at(input(f, '[]', '"FP64"', '[]')),
+    at(input(f, '[0]', '"FP64"', '[]')),
+    at(input(f, '[2,2]', '"FP64"', '[[1,2],[3,4]]')),
+    at(input(f, '[1,1,1]', '"FP64"', '[[[1]]]')),
+    at(input(f, '["1"]', '"FP64"', '[2]')),
+    at(input(f, '"1"', '"FP64"', '[2]')),
+    at(input(f, '[1]', '1', '[2]')),
+    at(input('1', '[1]', '"FP64"', '[2]')),
+    at(input('"nope"', '[1]', '"FP64"', '[2]')),
+    at(input(f, '[1]', '"FP64"', deep('[', ']', 100_000, '2'))),
+    at(input(f, '[1]', '"FP64"', `[${deep('[', ']', 100_000, '2')}]`)),
+    at(input(f, '[1]', '"FP64"', `[${deep('{"a":', '}', 50_000, '2')}]`)),
+    at(input(f, '[1]', '"FP64"', deep('[', ']', 10_000, '2'))),
     at(input(f, '[100000]', '"FP64"', `[${new Array(100_000).fill('1').join(',')}]`)),
     at(input(f, '[10000]', '"FP64"', `[${new Array(10_000).fill('1e200').join(',')}]`)),
     at(input(f, '[10]', '"FP64"', `[${new Array(100_000).fill('1').join(',')}]`)),
@@ -293,10 +600,12 @@ export function inferRequests(rng: Prng, model: { name: string; version: string;
     at(input(f, '[1]', '"FP64"', '[2]').replace(/}$/, ',"id":5}')),
     at(input(f, '[1]', '"FP64"', '[2]').replace(/}$/, ',"parameters":[]}')),
     at(input(f, '[1]', '"FP64"', '[2]').replace(/^{/, '{"__proto__":{"x":1},')),
-    at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/nope/infer`), at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/%00/infer`),
+    at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/nope/infer`),
+    at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/%00/infer`),
     at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/${model.name}/versions/nope/infer`),
     at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/${model.name}/versions/${model.version}/infer`),
-    at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/${'%FF'.repeat(100)}/infer`), at(input(f, '[1]', '"FP64"', '[2]'), '/v2/models//infer'),
+    at(input(f, '[1]', '"FP64"', '[2]'), `/v2/models/${'%FF'.repeat(100)}/infer`),
+    at(input(f, '[1]', '"FP64"', '[2]'), '/v2/models//infer'),
     at(`{"inputs":[${new Array(1000).fill(input(f, '[1]', '"FP64"', '[2]').slice(11, -2)).join(',')}]}`),
     { path: good, body: input(f, '[1]', '"FP64"', '[2]'), contentType: 'text/plain' },
     { path: good, body: input(f, '[1]', '"FP64"', '[2]'), contentType: null },
@@ -311,14 +620,38 @@ export function inferRequests(rng: Prng, model: { name: string; version: string;
       // Plausible: a valid request, then at most one thing wrong with it.
       const values = Array.from({ length: 1 + rng.length(64) }, () => rng.pick(safe));
       const nested = rng.chance(0.3);
-      let text = input(f, nested ? `[${values.length},1]` : `[${values.length}]`, rng.pick(['"FP64"', '"FP32"', '"INT32"']), nested ? `[${values.map((v) => `[${v}]`).join(',')}]` : `[${values.join(',')}]`);
+      let text = input(
+        f,
+        nested ? `[${values.length},1]` : `[${values.length}]`,
+        rng.pick(['"FP64"', '"FP32"', '"INT32"']),
+        nested ? `[${values.map((v) => `[${v}]`).join(',')}]` : `[${values.join(',')}]`,
+      );
       if (rng.chance(0.3)) text = mutate(rng, text);
-      out.push({ path: rng.chance(0.5) ? good : `/v2/models/${model.name}/versions/${model.version}/infer`, body: text, contentType: 'application/json' });
+      out.push({
+        path: rng.chance(0.5) ? good : `/v2/models/${model.name}/versions/${model.version}/infer`,
+        body: text,
+        contentType: 'application/json',
+      });
       continue;
     }
     const data = tokens(rng, 32, 0.5);
     const n = data.length;
-    const shapes = [`[${n}]`, `[${n}]`, `[${n},1]`, `[${n + 1}]`, `[${Math.max(0, n - 1)}]`, `[1,${n}]`, `[${n},1,1]`, '[]', `[-${n}]`, `["${n}"]`, `${n}`, 'null', `[${n}.5]`, `[${n}e0]`];
+    const shapes = [
+      `[${n}]`,
+      `[${n}]`,
+      `[${n},1]`,
+      `[${n + 1}]`,
+      `[${Math.max(0, n - 1)}]`,
+      `[1,${n}]`,
+      `[${n},1,1]`,
+      '[]',
+      `[-${n}]`,
+      `["${n}"]`,
+      `${n}`,
+      'null',
+      `[${n}.5]`,
+      `[${n}e0]`,
+    ];
     let dataText = `[${data.join(',')}]`;
     if (rng.chance(0.15)) dataText = `[${data.map((d) => `[${d}]`).join(',')}]`;
     if (rng.chance(0.05)) dataText = deep('[', ']', 1 + rng.length(5000), data.join(','));
@@ -326,8 +659,17 @@ export function inferRequests(rng: Prng, model: { name: string; version: string;
     if (rng.chance(0.1)) text = text.replace(/}$/, `,"outputs":[{"name":${rng.pick(['"prediction"', '"x"', '1', 'null'])}}]}`);
     if (rng.chance(0.1)) text = text.replace(/}$/, `,"id":${rng.pick(['"a"', '1', 'null', '[]', '""'])}}`);
     if (rng.chance(0.2)) text = mutate(rng, text);
-    const path = rng.chance(0.9) ? good : rng.pick([`/v2/models/${safeEncode(rng.codePoint())}/infer`, `/v2/models/${model.name}/versions/${rng.pick([model.version, 'x', '%ZZ', ''])}/infer`]);
-    out.push({ path, body: rng.chance(0.03) ? rng.bytes(rng.length(512)) : text, contentType: rng.chance(0.9) ? 'application/json' : rng.pick(CONTENT_TYPES) });
+    const path = rng.chance(0.9)
+      ? good
+      : rng.pick([
+          `/v2/models/${safeEncode(rng.codePoint())}/infer`,
+          `/v2/models/${model.name}/versions/${rng.pick([model.version, 'x', '%ZZ', ''])}/infer`,
+        ]);
+    out.push({
+      path,
+      body: rng.chance(0.03) ? rng.bytes(rng.length(512)) : text,
+      contentType: rng.chance(0.9) ? 'application/json' : rng.pick(CONTENT_TYPES),
+    });
   }
   return out;
 }
@@ -339,8 +681,41 @@ export interface Upload {
 }
 
 const CSV_CELLS = [
-  '1', '2.5', '-3', '1e3', '1e999', '0x10', '٣', 'NaN', '', ' ', ' 2 ', '"2"', '"2', '2"', '""', '"a,b"', '"a\nb"', 'x', 'X', 'area',
-  '\u0000', '\ufeff', 'é', '€', '\t', '1,', '"', '"""', '9'.repeat(20), '1.7976931348623157e308', '-0', '.', '\r', '\\N', 'null',
+  '1',
+  '2.5',
+  '-3',
+  '1e3',
+  '1e999',
+  '0x10',
+  '٣',
+  'NaN',
+  '',
+  ' ',
+  ' 2 ',
+  '"2"',
+  '"2',
+  '2"',
+  '""',
+  '"a,b"',
+  '"a\nb"',
+  'x',
+  'X',
+  'area',
+  '\u0000',
+  '\ufeff',
+  'é',
+  '€',
+  '\t',
+  '1,',
+  '"',
+  '"""',
+  '9'.repeat(20),
+  '1.7976931348623157e308',
+  '-0',
+  '.',
+  '\r',
+  '\\N',
+  'null',
 ];
 const HEADER_NAMES = ['x', 'X', ' x ', '"x"', 'area', 'id', 'price', '', 'x ', '\ufeffx', 'y', '"x,y"', 'x\u0000'];
 const LINE_ENDS = ['\n', '\n', '\r\n', '\r', '\n\n', '\r\r\n'];
@@ -349,7 +724,9 @@ const LINE_ENDS = ['\n', '\n', '\r\n', '\r', '\n\n', '\r\r\n'];
 export function multipart(content: Buffer, filename = 'values.csv', field = 'file'): { payload: Buffer; headers: Record<string, string> } {
   return {
     payload: Buffer.concat([
-      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`),
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
       content,
       Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
     ]),
@@ -420,8 +797,16 @@ export function batchUploads(rng: Prng, count: number): Upload[] {
     { label: 'a filename with quotes and slashes', ...multipart(Buffer.from('x\n1\n'), '../"evil\r\n".csv') },
     { label: 'truncated multipart', ...truncate(multipart(Buffer.from('x\n1\n2\n')), 60) },
     { label: 'multipart cut inside the file', ...truncate(multipart(Buffer.from(`x\n${'1\n'.repeat(1000)}`)), 1000) },
-    { label: 'wrong boundary', payload: multipart(Buffer.from('x\n1\n')).payload, headers: { 'content-type': 'multipart/form-data; boundary=other' } },
-    { label: 'multipart without a boundary', payload: multipart(Buffer.from('x\n1\n')).payload, headers: { 'content-type': 'multipart/form-data' } },
+    {
+      label: 'wrong boundary',
+      payload: multipart(Buffer.from('x\n1\n')).payload,
+      headers: { 'content-type': 'multipart/form-data; boundary=other' },
+    },
+    {
+      label: 'multipart without a boundary',
+      payload: multipart(Buffer.from('x\n1\n')).payload,
+      headers: { 'content-type': 'multipart/form-data' },
+    },
     { label: 'not multipart', payload: Buffer.from('x\n1\n'), headers: { 'content-type': 'text/csv' } },
     { label: 'JSON instead of a file', payload: Buffer.from('{"x":[1]}'), headers: { 'content-type': 'application/json' } },
     { label: 'garbage envelope', payload: rng.bytes(2048), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } },
@@ -433,25 +818,38 @@ export function batchUploads(rng: Prng, count: number): Upload[] {
     else if (kind === 1) {
       let s = '';
       const n = rng.length(2048);
-      for (let i = 0; i < n; i++) s += rng.chance(0.7) ? rng.pick(['1', '.', '-', ',', '"', '\n', '\r', ' ', 'x', 'e', '\u0000']) : rng.codePoint();
+      for (let i = 0; i < n; i++)
+        s += rng.chance(0.7) ? rng.pick(['1', '.', '-', ',', '"', '\n', '\r', ' ', 'x', 'e', '\u0000']) : rng.codePoint();
       out.push(file('random text', s.replace(/[\ud800-\udfff]/g, '\ufffd')));
-    } else if (kind === 2) out.push({ label: 'truncated random multipart', ...truncate(multipart(Buffer.from(randomCsv(rng))), rng.int(400)) });
+    } else if (kind === 2)
+      out.push({ label: 'truncated random multipart', ...truncate(multipart(Buffer.from(randomCsv(rng))), rng.int(400)) });
     else out.push(file('random CSV', randomCsv(rng)));
   }
   return out;
 }
 
 function multipartFields(fields: Record<string, string>): { payload: Buffer; headers: Record<string, string> } {
-  const parts = Object.entries(fields).map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
-  return { payload: Buffer.from(`${parts.join('')}--${BOUNDARY}--\r\n`), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } };
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  return {
+    payload: Buffer.from(`${parts.join('')}--${BOUNDARY}--\r\n`),
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  };
 }
 
 function twoFiles(): { payload: Buffer; headers: Record<string, string> } {
   const part = (name: string): string =>
     `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.csv"\r\nContent-Type: text/csv\r\n\r\nx\n1\n\r\n`;
-  return { payload: Buffer.from(`${part('file')}${part('other')}--${BOUNDARY}--\r\n`), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } };
+  return {
+    payload: Buffer.from(`${part('file')}${part('other')}--${BOUNDARY}--\r\n`),
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  };
 }
 
-function truncate(body: { payload: Buffer; headers: Record<string, string> }, keep: number): { payload: Buffer; headers: Record<string, string> } {
+function truncate(
+  body: { payload: Buffer; headers: Record<string, string> },
+  keep: number,
+): { payload: Buffer; headers: Record<string, string> } {
   return { payload: body.payload.subarray(0, Math.min(keep, body.payload.length)), headers: body.headers };
 }

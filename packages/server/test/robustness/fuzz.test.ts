@@ -106,7 +106,8 @@ async function fuzzQueries(queries: readonly string[]): Promise<void> {
     if (problem !== null) record('GET /predict', i, query, res, problem);
     else if (res.statusCode === 200) {
       const body = res.json<{ x: number; prediction: number }>();
-      if (!Number.isFinite(body.prediction) || body.prediction !== expected(body.x)) record('GET /predict', i, query, res, 'wrong prediction');
+      if (!Number.isFinite(body.prediction) || body.prediction !== expected(body.x))
+        record('GET /predict', i, query, res, 'wrong prediction');
     }
   }
 }
@@ -148,8 +149,10 @@ async function fuzzUploads(uploads: ReturnType<typeof batchUploads>): Promise<vo
     const input = `${upload.label}: ${show(upload.payload)}`;
     if (problem !== null) record('POST /batch_prediction', i, input, res, problem);
     else if (res.statusCode === 200) {
-      if (!String(res.headers['content-type']).startsWith('text/csv')) record('POST /batch_prediction', i, input, res, 'a 200 that is not CSV');
-      else if (!/,prediction,error\n/.test(res.body.slice(0, 200_000))) record('POST /batch_prediction', i, input, res, 'CSV without its header');
+      if (!String(res.headers['content-type']).startsWith('text/csv'))
+        record('POST /batch_prediction', i, input, res, 'a 200 that is not CSV');
+      else if (!/,prediction,error\n/.test(res.body.slice(0, 200_000)))
+        record('POST /batch_prediction', i, input, res, 'CSV without its header');
     }
   }
 }
@@ -176,7 +179,11 @@ function expectBothPaths(surface: string): void {
   const counts = [...(statuses.get(surface) ?? new Map<number, number>())];
   const ok = counts.filter(([status]) => status === 200).reduce((n, [, c]) => n + c, 0);
   const refused = counts.filter(([status]) => status >= 400 && status < 500).reduce((n, [, c]) => n + c, 0);
-  expect({ surface, enoughAccepted: ok >= 100, enoughRefused: refused >= 100 }).toEqual({ surface, enoughAccepted: true, enoughRefused: true });
+  expect({ surface, enoughAccepted: ok >= 100, enoughRefused: refused >= 100 }).toEqual({
+    surface,
+    enoughAccepted: true,
+    enoughRefused: true,
+  });
 }
 
 beforeAll(async () => {
@@ -192,7 +199,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (process.env.RXD_FUZZ_VERBOSE) console.log(JSON.stringify([...statuses].map(([k, v]) => [k, Object.fromEntries(v)])), baseline, settledHeap());
+  if (process.env.RXD_FUZZ_VERBOSE)
+    console.log(JSON.stringify([...statuses].map(([k, v]) => [k, Object.fromEntries(v)])), baseline, settledHeap());
   await app?.close();
 });
 

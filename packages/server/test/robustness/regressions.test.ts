@@ -18,7 +18,12 @@ describe('POST /batch_prediction with a malformed multipart body', () => {
 
   it.each([
     ['cut off before the file part ends', whole.payload.subarray(0, 60), whole.headers, 'Unexpected end of multipart data'],
-    ['whose boundary is not the declared one', whole.payload, { 'content-type': 'multipart/form-data; boundary=other' }, 'Unexpected end of multipart data'],
+    [
+      'whose boundary is not the declared one',
+      whole.payload,
+      { 'content-type': 'multipart/form-data; boundary=other' },
+      'Unexpected end of multipart data',
+    ],
     ['declared without a boundary', whole.payload, { 'content-type': 'multipart/form-data' }, 'Multipart: Boundary not found'],
   ])('answers 400 to a body %s', async (_name, payload, headers, detail) => {
     const res = await app.inject({ method: 'POST', url: '/batch_prediction', headers, payload });
@@ -48,7 +53,9 @@ describe('POST /v2/models/{name}/infer with data nested deeper than its shape', 
 
   it('refuses nesting deeper than the shape, and accepts nesting that matches it', async () => {
     expect((await infer([2], '[[1],[2]]')).json()).toEqual({ error: 'input "area" data[0] is nested deeper than the shape [2] allows' });
-    expect((await infer([1, 1], '[[[1]]]')).json()).toEqual({ error: 'input "area" data[0][0] is nested deeper than the shape [1, 1] allows' });
+    expect((await infer([1, 1], '[[[1]]]')).json()).toEqual({
+      error: 'input "area" data[0][0] is nested deeper than the shape [1, 1] allows',
+    });
     const res = await infer([2, 1], '[[1],[2]]');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ outputs: [{ data: [4, 9] }] });

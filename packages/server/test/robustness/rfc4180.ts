@@ -32,7 +32,7 @@ export function parseCsv(text: string): string[][] {
       }
       continue;
     }
-    const c = text[i] as string;
+    const c = text[i];
     if (c === ',') {
       record.push(field);
       field = '';

@@ -32,7 +32,8 @@ export default fp<SwaggerOptions>(
         openapi: '3.0.3',
         info: {
           title: 'realxdeal server',
-          description: 'Price model predictions (JSON, CSV and Open Inference Protocol v2), the postings analysis, and operations endpoints.',
+          description:
+            'Price model predictions (JSON, CSV and Open Inference Protocol v2), the postings analysis, and operations endpoints.',
           version: opts.version,
         },
         tags: [
