@@ -92,7 +92,9 @@ describe('SqliteWriter (worker thread)', () => {
   });
 
   it('refreshes its load_runs heartbeat with each commit, so the load history sees it alive', async () => {
-    const [id] = await db.knex('load_runs').insert({ file_name: 'f.csv', started_at: '2021-01-01 00:00:00', heartbeat_at: '2021-01-01 00:00:00', outcome: 'running' });
+    const [id] = await db
+      .knex('load_runs')
+      .insert({ file_name: 'f.csv', started_at: '2021-01-01 00:00:00', heartbeat_at: '2021-01-01 00:00:00', outcome: 'running' });
     const heartbeat = async (): Promise<string> => String((await db.knex('load_runs').where({ id }).first()).heartbeat_at);
     const writer = new SqliteWriter(file, { rowsPerTransaction: 2, maxBatchesInFlight: 1, heartbeatRunId: Number(id) });
     await writer.begin();
@@ -101,7 +103,7 @@ describe('SqliteWriter (worker thread)', () => {
     expect(await heartbeat()).toBe('2021-01-01 00:00:00');
     const before = new Date().toISOString().slice(0, 19).replace('T', ' ');
     await writer.write(...batch(row(2)));
-    expect(await heartbeat() >= before).toBe(true);
+    expect((await heartbeat()) >= before).toBe(true);
     await writer.finish();
   });
 

@@ -21,9 +21,13 @@ export function calibrationTable(
 ): CalibrationBin[] {
   const n = xs.length;
   if (actual.length !== n || predicted.length !== n) {
-    throw new ModelError(ModelErrorCode.INVALID_INPUT, `x, actual and predicted differ in length (${n}, ${actual.length}, ${predicted.length})`);
+    throw new ModelError(
+      ModelErrorCode.INVALID_INPUT,
+      `x, actual and predicted differ in length (${n}, ${actual.length}, ${predicted.length})`,
+    );
   }
-  if (!Number.isInteger(bins) || bins < 1) throw new ModelError(ModelErrorCode.INVALID_INPUT, `bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new ModelError(ModelErrorCode.INVALID_INPUT, `bins must be a positive integer, got ${bins}`);
   const count = Math.min(bins, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const table: CalibrationBin[] = [];

@@ -71,17 +71,17 @@ function solvePass({ xs, ys, scaling, yMean }: Centred, weights: Float64Array | 
   for (let i = 0; i < n; i++) {
     let sw = 1;
     if (weights !== null) {
-      const w = weights[i] as number;
+      const w = weights[i];
       if (w === 0) continue;
       sw = Math.sqrt(w);
     }
-    const z = ((xs[i] as number) - mean) * inv;
+    const z = (xs[i] - mean) * inv;
     let v = sw;
     for (let k = 0; k < p; k++) {
       row[k] = v;
       v *= z;
     }
-    addRow(qr, row, sw * ((ys[i] as number) - yMean));
+    addRow(qr, row, sw * (ys[i] - yMean));
   }
   const dependent = solveQr(qr, g);
   if (dependent >= 0) {
@@ -99,10 +99,10 @@ function residualsOf({ xs, ys, scaling, yMean }: Centred, g: Float64Array, resid
   const inv = 1 / scaling.std;
   const n = xs.length;
   for (let i = 0; i < n; i++) {
-    const z = ((xs[i] as number) - mean) * inv;
-    let acc = g[top] as number;
-    for (let k = top - 1; k >= 0; k--) acc = acc * z + (g[k] as number);
-    residuals[i] = (ys[i] as number) - yMean - acc;
+    const z = (xs[i] - mean) * inv;
+    let acc = g[top];
+    for (let k = top - 1; k >= 0; k--) acc = acc * z + g[k];
+    residuals[i] = ys[i] - yMean - acc;
   }
 }
 
@@ -110,7 +110,7 @@ function rangeOf(values: ArrayLike<number>): number {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -135,12 +135,12 @@ function huberIrls(data: Centred, g: Float64Array): number {
   let solves = 1;
   while (solves < IRLS_MAX_ITERATIONS) {
     residualsOf(data, g, weights);
-    for (let i = 0; i < n; i++) scratch[i] = Math.abs(weights[i] as number);
+    for (let i = 0; i < n; i++) scratch[i] = Math.abs(weights[i]);
     const sigma = medianInPlace(scratch, n) * MAD_TO_SIGMA;
     if (sigma <= floor) break;
     const k = HUBER_K * sigma;
     for (let i = 0; i < n; i++) {
-      const r = Math.abs(weights[i] as number);
+      const r = Math.abs(weights[i]);
       weights[i] = r <= k ? 1 : k / r;
     }
     solvePass(data, weights, next);
@@ -148,9 +148,9 @@ function huberIrls(data: Centred, g: Float64Array): number {
     let change = 0;
     let size = 0;
     for (let j = 0; j < g.length; j++) {
-      change = Math.max(change, Math.abs((next[j] as number) - (g[j] as number)));
-      size = Math.max(size, Math.abs(next[j] as number));
-      g[j] = next[j] as number;
+      change = Math.max(change, Math.abs(next[j] - g[j]));
+      size = Math.max(size, Math.abs(next[j]));
+      g[j] = next[j];
     }
     if (change <= IRLS_RELATIVE_TOLERANCE * size) break;
   }
@@ -187,7 +187,7 @@ export function fit(xs: ArrayLike<number>, ys: ArrayLike<number>, options: FitOp
   const g = new Float64Array(degree + 1);
   solvePass(data, null, g);
   const iterations = robust ? huberIrls(data, g) : 1;
-  g[0] = (g[0] as number) + data.yMean;
+  g[0] = g[0] + data.yMean;
   const coefficients = toRawCoefficients(g, scaling);
   const bad = coefficients.findIndex((c) => !Number.isFinite(c));
   if (bad >= 0) {

@@ -55,13 +55,13 @@ function split(xs: ArrayLike<number>, ys: ArrayLike<number>, nTest: number, seed
     testY: new Float64Array(nTest),
   };
   for (let i = 0; i < n; i++) {
-    const j = order[i] as number;
+    const j = order[i];
     if (i < nTest) {
-      s.testX[i] = xs[j] as number;
-      s.testY[i] = ys[j] as number;
+      s.testX[i] = xs[j];
+      s.testY[i] = ys[j];
     } else {
-      s.trainX[i - nTest] = xs[j] as number;
-      s.trainY[i - nTest] = ys[j] as number;
+      s.trainX[i - nTest] = xs[j];
+      s.trainY[i - nTest] = ys[j];
     }
   }
   return s;

@@ -6,7 +6,17 @@
  * the folder npm was run in (INIT_CWD). Flags, `--help` and exit codes are
  * the loader's (one parser, one table): 0 done, 1 bad arguments, 3 a bug.
  */
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, LoaderError, parseCommandArgs, resolveUserPath, runJob, type CliIo, LoaderErrorCode } from 'loader';
+import {
+  EXIT_INTERNAL,
+  EXIT_OK,
+  EXIT_USAGE,
+  LoaderError,
+  parseCommandArgs,
+  resolveUserPath,
+  runJob,
+  type CliIo,
+  LoaderErrorCode,
+} from 'loader';
 import { GENERATE_DEFAULTS, writePostings, writePostingsFile, type GenerateOptions } from './generate-postings';
 
 export const USAGE =

@@ -107,7 +107,10 @@ export async function loadCsv(db: Database | null, input: string | Readable, opt
   }
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 1) {
-    throw new LoaderError(LoaderErrorCode.BAD_OPTION, `the record-length limit must be a positive whole number of bytes, got ${maxRecordBytes}`);
+    throw new LoaderError(
+      LoaderErrorCode.BAD_OPTION,
+      `the record-length limit must be a positive whole number of bytes, got ${maxRecordBytes}`,
+    );
   }
   if (!db && !dryRun) throw new LoaderError(LoaderErrorCode.BAD_OPTION, 'a database is required unless this is a dry run');
   const writePathChoice = options.writePath ?? 'auto';

@@ -94,7 +94,8 @@ export class SqliteWriter implements PostingWriter {
     worker.on('error', (error: Error) => this.fail(writeFailed(error.message, error)));
     worker.on('exit', (code) => {
       this.exited = true;
-      if (this.replaced === null) this.fail(new LoaderError(LoaderErrorCode.WRITE_FAILED, `the SQLite writer thread stopped (exit code ${code})`));
+      if (this.replaced === null)
+        this.fail(new LoaderError(LoaderErrorCode.WRITE_FAILED, `the SQLite writer thread stopped (exit code ${code})`));
       this.wake?.();
     });
     await this.until(() => this.ready);
