@@ -4,9 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ANSWER_FILES, answerCsv, storeAnswers, type AnalysisAnswers, type AnswerFileKey } from 'analysis';
 import { buildTestApp, mainOf } from './helpers';
 import { runAnalyzeCommand } from 'loader';
-import { ENGINES, fakeIo } from 'tools/testing';
-import { MARKET_CSV, MARKET_POSTINGS } from '../../loader/test/analysis/__fixtures__/market-fixture';
-import { seededDatabase, type SeededDatabase } from '../../loader/test/analysis/seeded-database';
+import { ENGINES, fakeIo, MARKET_CSV, MARKET_POSTINGS, seededDatabase, type SeededDatabase } from 'tools/testing';
 
 const CSV_ROUTES: Record<AnswerFileKey, string> = {
   q1: '/analysis/q1.csv',

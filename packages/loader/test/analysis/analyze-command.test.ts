@@ -4,9 +4,7 @@ import * as path from 'node:path';
 import { ANSWER_FILES } from 'analysis';
 import { runAnalyzeCommand } from '../../src/cli/analyze-command';
 import { joinNegativeValues } from '../../src/cli/run-command';
-import { ENGINES, fakeIo } from 'tools/testing';
-import { MARKET_CSV, MARKET_POSTINGS } from './__fixtures__/market-fixture';
-import { seededDatabase, type SeededDatabase } from './seeded-database';
+import { ENGINES, fakeIo, MARKET_CSV, MARKET_POSTINGS, seededDatabase, type SeededDatabase } from 'tools/testing';
 
 describe.each(ENGINES)('realxdeal-loader analyze on %s', (engine) => {
   let seeded: SeededDatabase;

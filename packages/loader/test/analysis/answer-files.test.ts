@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ANSWER_FILES, answerAll, answerCsv, runAll, type AnswerFileKey } from 'analysis';
-import { ENGINES } from 'tools/testing';
-import { EMPTY_CSV, MARKET_CSV, MARKET_POSTINGS } from './__fixtures__/market-fixture';
-import { seededDatabase, type SeededDatabase } from './seeded-database';
+import { ENGINES, EMPTY_CSV, MARKET_CSV, MARKET_POSTINGS, seededDatabase, type SeededDatabase } from 'tools/testing';
 
 const KEYS: AnswerFileKey[] = ['q1', 'q2', 'q3', 'q4', 'q5', 'weekday'];
 

@@ -1,8 +1,6 @@
 import { createPrng } from '@realxdeal/model';
 import { avgPricePerM2, type CategoryPrice } from 'analysis';
-import { ENGINES } from 'tools/testing';
-import type { FixturePosting } from './__fixtures__/market-fixture';
-import { seededDatabase, type SeededDatabase } from './seeded-database';
+import { ENGINES, type FixturePosting, seededDatabase, type SeededDatabase } from 'tools/testing';
 
 let nextId = 1;
 /** A posting whose price per m² is price/area. */

@@ -1,7 +1,5 @@
 import { answerAll, firstLastDay, isAnalysisError, resolveMonth, weekdayPattern } from 'analysis';
-import { ENGINES } from 'tools/testing';
-import { MARKET_POSTINGS, type FixturePosting } from './__fixtures__/market-fixture';
-import { seededDatabase, type SeededDatabase } from './seeded-database';
+import { ENGINES, MARKET_POSTINGS, type FixturePosting, seededDatabase, type SeededDatabase } from 'tools/testing';
 
 function tiePosting(id: number, created_at: string): FixturePosting {
   return {

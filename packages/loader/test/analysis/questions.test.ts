@@ -10,8 +10,8 @@ import {
   weekdayPattern,
   type CategoryPrice,
 } from 'analysis';
-import { ENGINES } from 'tools/testing';
 import {
+  ENGINES,
   MARKET_MONTH,
   MARKET_POSTINGS,
   MARKET_Q1,
@@ -22,8 +22,9 @@ import {
   MARKET_Q5_LOOSE,
   MARKET_Q5_STRICT,
   MARKET_WEEKDAY,
-} from './__fixtures__/market-fixture';
-import { seededDatabase, type SeededDatabase } from './seeded-database';
+  seededDatabase,
+  type SeededDatabase,
+} from 'tools/testing';
 
 /**
  * Means are compared to 12 decimals: the library sums exact integer parts

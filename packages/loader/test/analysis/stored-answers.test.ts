@@ -5,9 +5,7 @@ import { ANSWER_TABLES, answerAll, readAnswers, storeAnswers, type AnalysisOptio
 import { loadCsv, type Database } from 'loader';
 import { runAnalyzeCommand } from '../../src/cli/analyze-command';
 import { runLoadCommand } from '../../src/cli/load-command';
-import { createTestDatabase, ENGINES, fakeIo, type TestDatabase } from 'tools/testing';
-import { MARKET_POSTINGS } from './__fixtures__/market-fixture';
-import { seededDatabase } from './seeded-database';
+import { createTestDatabase, ENGINES, fakeIo, type TestDatabase, MARKET_POSTINGS, seededDatabase } from 'tools/testing';
 
 const HEADER = 'uuid,category,zip_code,price,area,created_at,status';
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

@@ -1,6 +1,6 @@
 import { migrate, type Database } from 'loader';
-import { createTestDatabase, type EngineName, type TestDatabase } from 'tools/testing';
-import type { FixturePosting } from './__fixtures__/market-fixture';
+import { createTestDatabase, type EngineName, type TestDatabase } from './engines';
+import type { FixturePosting } from './market-fixture';
 
 export interface SeededDatabase {
   tdb: TestDatabase;

@@ -5,14 +5,7 @@
  * 2024 was a leap year: February has 29 days and starts on a Thursday.
  * February holds 34 postings, January 3, March 2, so "the month" is 2024-02.
  */
-import type {
-  AlertDay,
-  CategoryOnline,
-  CategoryPrice,
-  DailyChange,
-  DayCount,
-  WeekdayMean,
-} from 'analysis';
+import type { AlertDay, CategoryOnline, CategoryPrice, DailyChange, DayCount, WeekdayMean } from 'analysis';
 
 export interface FixturePosting {
   uuid: string;
