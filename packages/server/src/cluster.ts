@@ -27,6 +27,21 @@ const METRICS_TIMEOUT_MS = 5000;
 /** A worker that dies sooner than this after its start is not restarted in a loop faster than once per this. */
 const RESTART_BACKOFF_MS = 1000;
 
+/**
+ * V8's young generation grows to tens of MiB per semi-space under the
+ * allocation churn of a large batch upload (millions of short-lived row
+ * strings), which alone took a worker from 117 MB to 270 MB of RSS while
+ * holding nothing. 4 MiB semi-spaces keep a worker near 160 MB with the
+ * same throughput (measured with `npm run bench:upload`, docs/benchmarks.md).
+ */
+export const WORKER_SEMI_SPACE_FLAG = '--max-semi-space-size=4';
+
+/** Node flags for a worker: the primary's own, plus the semi-space bound unless one was given (node flag or NODE_OPTIONS). */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));
+  return given ? [...execArgv] : [...execArgv, WORKER_SEMI_SPACE_FLAG];
+}
+
 /** Worker processes for a configured WEB_CONCURRENCY; unset means one per core this process may use. */
 export function workerCount(configured: number | undefined): number {
   return configured ?? availableParallelism();
@@ -76,6 +91,7 @@ export function runPrimary(options: PrimaryOptions): void {
   let exitCode = 0;
   let started = false;
 
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.once('listening', () => {

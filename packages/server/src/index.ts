@@ -5,3 +5,4 @@ export { ServerError, ServerErrorCode, isServerError, type ErrorBody } from './e
 export { BatchPredictStream, type BatchCounts } from './lib/batch/BatchPredictStream';
 export { detectLayout, type BatchLayout } from './lib/batch/layout';
 export { parseDecimal } from './lib/decimal';
+export { WORKER_SEMI_SPACE_FLAG, workerExecArgv } from './cluster';

@@ -23,6 +23,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { WORKER_SEMI_SPACE_FLAG } from 'server';
 import { positive } from './report';
 
 /** The built server entry, run as its own process so its VmHWM is this upload's alone. */
@@ -172,7 +173,8 @@ interface Server {
 
 async function startServer(dir: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER], {
+  // The flag the cluster primary gives every worker (WORKER_SEMI_SPACE_FLAG).
+  const child = spawn(process.execPath, [WORKER_SEMI_SPACE_FLAG, SERVER], {
     cwd: dir,
     env: {
       ...process.env,
@@ -182,8 +184,8 @@ async function startServer(dir: string): Promise<Server> {
       MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
       RATE_LIMIT_PER_MINUTE: '0',
       BATCH_RATE_LIMIT_PER_MINUTE: '0',
-      // One process, so VmHWM is the process that served the upload; with
-      // WEB_CONCURRENCY workers each one is bounded alike.
+      // One process, run as a cluster worker is (same Node flag), so VmHWM
+      // is the process that served the upload; every worker is bounded alike.
       WEB_CONCURRENCY: '1',
       LOG_LEVEL: 'warn',
     },

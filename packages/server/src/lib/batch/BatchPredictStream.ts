@@ -77,6 +77,8 @@ export class BatchPredictStream extends Transform {
   private skipping = false;
   /** Line number (1-based, physical) where the next record starts, for messages. */
   private line = 1;
+  /** The rest of the current chunk, waiting until the reader takes the output already pushed. */
+  private resumeSlices: (() => void) | null = null;
 
   constructor(options: BatchPredictOptions) {
     super({ readableHighWaterMark: 64 * 1024 });
@@ -115,8 +117,22 @@ export class BatchPredictStream extends Transform {
       callback(error as Error);
       return;
     }
-    if (to < chunk.length) setImmediate(() => this.consume(chunk, to, callback));
-    else setImmediate(callback);
+    if (to < chunk.length) {
+      const next = (): void => this.consume(chunk, to, callback);
+      // One socket read can hold 2 MiB and a slice can answer 30 times its
+      // size: wait for the client to take the output before the next slice,
+      // or a chunk's answers pile up in memory before backpressure engages.
+      if (this.readableLength >= this.readableHighWaterMark) this.resumeSlices = next;
+      else setImmediate(next);
+    } else setImmediate(callback);
+  }
+
+  /** The reader wants more output: continue the chunk that was waiting for it. */
+  override _read(size: number): void {
+    const resume = this.resumeSlices;
+    this.resumeSlices = null;
+    if (resume !== null) setImmediate(resume);
+    super._read(size);
   }
 
   override _flush(callback: TransformCallback): void {
