@@ -1,4 +1,5 @@
-import { calibrationTable, medianAbsoluteError, shareWithin, trainModel, validateModel, type ModelArtifact } from '@realxdeal/model';
+import { calibrationTable, medianAbsoluteError, shareWithin, trainModel, validateModel } from '@realxdeal/model';
+import { validArtifact } from './__fixtures__/valid-artifact';
 
 describe('calibrationTable', () => {
   it('bins the held-out rows by x into equal counts, with the median actual and predicted of each (hand-computed)', () => {
@@ -81,30 +82,7 @@ describe('trainModel records the robust metrics and the calibration table', () =
 
 describe('validateModel and the new fields', () => {
   function artifact(training: Record<string, unknown> = {}): Record<string, unknown> {
-    const base: ModelArtifact = {
-      name: 'm',
-      version: '1',
-      feature: { name: 'area', unit: 'm2' },
-      target: { name: 'price', unit: 'EUR' },
-      kind: 'polynomial',
-      coefficients: [1, 2],
-      training: {
-        n: 10,
-        n_train: 8,
-        n_test: 2,
-        degree: 1,
-        robust: false,
-        r2: 0.5,
-        rmse: 1,
-        mae: 1,
-        x_min: 0,
-        x_max: 1,
-        trained_at: '2021-03-01T00:00:00Z',
-        seed: 1,
-        holdout: 0.2,
-        source: { description: '', sha256: null },
-      },
-    };
+    const base = validArtifact();
     return { ...base, training: { ...base.training, ...training } };
   }
 
