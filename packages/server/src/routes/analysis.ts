@@ -22,6 +22,7 @@ import { ServerError, ServerErrorCode } from '../errors';
 import { describeDecimalProblem, parseDecimal } from '../lib/decimal';
 import { formatNumber } from '../lib/format';
 import { dailyPostingsChart, pricePerM2Chart } from '../lib/svg-charts';
+import { DatabaseSlot } from '../plugins/app/database';
 import { sendError, type ErrorPage } from '../plugins/app/error-handler';
 import { analysisCsvSchema, analysisJsonSchema, analysisPageSchema, type AnalysisJson, type AnalysisQuery } from '../schemas/analysis';
 
@@ -221,15 +222,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
    */
   async function storedAnswers(request: FastifyRequest, query: AnalysisQuery): Promise<AnswersOutcome> {
     const options = optionsFrom(query);
-    const db = app.database.current;
-    if (db === null) {
-      throw new ServerError(
-        ServerErrorCode.DATABASE_UNAVAILABLE,
-        app.database.configured
-          ? 'the database is unavailable: it did not answer when the server started; the server keeps trying'
-          : 'no database is configured: start the server with DATABASE_URL set (e.g. sqlite:data/realxdeal.sqlite) after loading data',
-      );
-    }
+    const db = app.database.require(' after loading data');
     try {
       const stored = await readAnswers(db.knex, options);
       return stored === null ? await withoutAnswers(db, options) : { answers: stored, options };
@@ -242,9 +235,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (health === 'ok' && !(await db.knex.schema.hasTable(ANSWER_TABLES.sets))) return await withoutAnswers(db, options);
       if (health === 'ok') throw error;
       request.log.warn({ err: error }, 'analysis: database unavailable');
-      throw new ServerError(ServerErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable: it does not answer right now', {
-        cause: error,
-      });
+      throw DatabaseSlot.notAnswering(error);
     }
   }
 

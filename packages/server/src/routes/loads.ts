@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loadHistory, LOAD_HISTORY_DEFAULT_LIMIT, LOAD_HISTORY_MAX_LIMIT, type LoadRunRecord } from 'loader';
 import { ServerError, ServerErrorCode } from '../errors';
+import { DatabaseSlot } from '../plugins/app/database';
 import { loadsJsonSchema, loadsPageSchema, type LoadsBody } from '../schemas/loads';
 
 /** The loader's audit table; a database nobody has loaded into yet lacks it. */
@@ -39,21 +40,13 @@ const cell = (n: number | null): string => (n === null ? '' : String(n));
  */
 const loadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function history(limit: number): Promise<LoadRunRecord[]> {
-    const db = app.database.current;
-    if (db === null) {
-      throw new ServerError(
-        ServerErrorCode.DATABASE_UNAVAILABLE,
-        app.database.configured
-          ? 'the database is unavailable: it did not answer when the server started; the server keeps trying'
-          : 'no database is configured: start the server with DATABASE_URL set (e.g. sqlite:data/realxdeal.sqlite)',
-      );
-    }
+    const db = app.database.require();
     try {
       if (!(await db.knex.schema.hasTable(LOAD_RUNS_TABLE))) return [];
       return await loadHistory(db.knex, { limit });
     } catch (error) {
       if ((await app.database.check()).status === 'ok') throw error;
-      throw new ServerError(ServerErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable: it does not answer right now');
+      throw DatabaseSlot.notAnswering(error);
     }
   }
 

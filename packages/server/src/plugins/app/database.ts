@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from 'loader';
+import { ServerError, ServerErrorCode } from '../../errors';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,25 @@ export class DatabaseSlot {
 
   get current(): Database | null {
     return this.db;
+  }
+
+  /**
+   * The connected database, or DATABASE_UNAVAILABLE (503) saying why there
+   * is none; `toConfigure` ends the advice given when none is configured.
+   */
+  require(toConfigure = ''): Database {
+    if (this.db !== null) return this.db;
+    throw new ServerError(
+      ServerErrorCode.DATABASE_UNAVAILABLE,
+      this.configured
+        ? 'the database is unavailable: it did not answer when the server started; the server keeps trying'
+        : `no database is configured: start the server with DATABASE_URL set (e.g. sqlite:data/realxdeal.sqlite)${toConfigure}`,
+    );
+  }
+
+  /** DATABASE_UNAVAILABLE (503) for a query that failed because the database stopped answering. */
+  static notAnswering(cause?: unknown): ServerError {
+    return new ServerError(ServerErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable: it does not answer right now', { cause });
   }
 
   set(db: Database): void {
