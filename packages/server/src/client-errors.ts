@@ -15,12 +15,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  */
 export function clientErrors(): {
   handler: (this: FastifyInstance, error: Error & { code?: string }, socket: Socket) => void;
-  track: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  track: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 } {
   const responses = new WeakMap<Socket, ServerResponse>();
   return {
-    async track(request, reply) {
+    track(request, reply, done) {
       responses.set(request.raw.socket, reply.raw);
+      done();
     },
     handler(error, socket) {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;

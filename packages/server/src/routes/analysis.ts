@@ -24,6 +24,7 @@ import { formatNumber } from '../lib/format';
 import { dailyPostingsChart, pricePerM2Chart } from '../lib/svg-charts';
 import { DatabaseSlot } from '../plugins/app/database';
 import { sendError, type ErrorPage } from '../plugins/app/error-handler';
+import { API_ROUTE } from '../plugins/external/helmet';
 import { analysisCsvSchema, analysisJsonSchema, analysisPageSchema, type AnalysisJson, type AnalysisQuery } from '../schemas/analysis';
 
 const FILES: ReadonlyArray<{ key: AnswerFileKey; path: string; label: string }> = [
@@ -358,6 +359,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/analysis.json', {
     schema: analysisJsonSchema,
+    config: API_ROUTE,
     handler: async (request, reply) => {
       const recent = await recentView(request.query, 'json');
       if (recent !== undefined && typeof recent !== 'string') return reply.send(recent);

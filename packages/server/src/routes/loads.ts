@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loadHistory, LOAD_HISTORY_DEFAULT_LIMIT, LOAD_HISTORY_MAX_LIMIT, type LoadRunRecord } from 'loader';
 import { ServerError, ServerErrorCode } from '../errors';
 import { DatabaseSlot } from '../plugins/app/database';
+import { API_ROUTE } from '../plugins/external/helmet';
 import { loadsJsonSchema, loadsPageSchema, type LoadsBody } from '../schemas/loads';
 
 /** The loader's audit table; a database nobody has loaded into yet lacks it. */
@@ -52,6 +53,7 @@ const loadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/loads.json', {
     schema: loadsJsonSchema,
+    config: API_ROUTE,
     handler: async (request): Promise<LoadsBody> => {
       const limit = parseLimit(request.query.limit);
       return { limit, loads: await history(limit) };

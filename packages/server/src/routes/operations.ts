@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { answersPrograms } from '../plugins/external/helmet';
 import { HealthSchema, ReadinessSchema } from '../schemas/operations';
 
 /** Probes and metrics are never rate limited: a throttled probe restarts a healthy pod. */
 const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  answersPrograms(app);
   app.get('/healthz', {
     schema: { tags: ['operations'], summary: 'Liveness: the process is up', response: { 200: HealthSchema } },
     config: { rateLimit: false },

@@ -6,6 +6,7 @@ import { modelCard } from '../lib/model-card';
 import { predictText } from '../lib/predict-value';
 import { batchFormSchema, homeSchema, singleFormSchema, singlePostSchema } from '../schemas/pages';
 import { modelJsonSchema } from '../schemas/model';
+import { API_ROUTE } from '../plugins/external/helmet';
 
 /** HTML pages that work with JavaScript off: plain links and form posts. */
 const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,6 +22,7 @@ const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The card's numbers come from this file: anyone can check them, or load it elsewhere.
   app.get('/model.json', {
     schema: modelJsonSchema,
+    config: API_ROUTE,
     handler: async (_request, reply) =>
       reply
         .header('content-disposition', `inline; filename="${`${app.model.name}-${app.model.version}`.replace(/[^\w.-]/g, '_')}.json"`)

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ServerError, ServerErrorCode } from '../errors';
 import { predictJsonValue, predictText } from '../lib/predict-value';
+import { answersPrograms } from '../plugins/external/helmet';
 import { ErrorBodySchema } from '../schemas/common';
 import { PredictBatchResponse, PredictBatchResponseSchema, predictBatchBodySchema, predictGetSchema } from '../schemas/predict';
 
@@ -9,16 +10,19 @@ export interface PredictRoutesOptions {
 }
 
 const predictRoutes: FastifyPluginAsyncTypebox<PredictRoutesOptions> = async (app, opts) => {
+  answersPrograms(app);
   const modelRef = { name: app.model.name, version: app.model.version };
 
   app.get('/predict', {
     schema: predictGetSchema,
     // `x=1&x=2` parses to an array; say so plainly instead of "must be string".
-    preValidation: async (request) => {
+    preValidation: (request, _reply, done) => {
       const raw = (request.query as Record<string, unknown>).x;
-      if (Array.isArray(raw)) {
-        throw new ServerError(ServerErrorCode.REPEATED_PARAMETER, `x was given ${raw.length} times; give it exactly once`);
-      }
+      done(
+        Array.isArray(raw)
+          ? new ServerError(ServerErrorCode.REPEATED_PARAMETER, `x was given ${raw.length} times; give it exactly once`)
+          : undefined,
+      );
     },
     handler: async (request) => {
       const result = predictText(app.model, request.query.x);

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { predictMany, type ModelArtifact } from '@realxdeal/model';
 import { ServerError, ServerErrorCode } from '../errors';
 import { sendError } from '../plugins/app/error-handler';
+import { answersPrograms } from '../plugins/external/helmet';
 import {
   InferRequest,
   InferRequestSchema,
@@ -128,6 +129,7 @@ export function infer(model: ModelArtifact, body: InferRequest, maxElements: num
  * errors take the protocol's `{ "error": "..." }` shape.
  */
 const v2Routes: FastifyPluginAsyncTypebox<V2RoutesOptions> = async (app, opts) => {
+  answersPrograms(app);
   const model = app.model;
   const errors = { 400: V2ErrorSchema, 404: V2ErrorSchema };
 
