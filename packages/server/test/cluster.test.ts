@@ -29,6 +29,8 @@ interface LogLine {
 interface Cluster {
   child: ChildProcess;
   lines: LogLine[];
+  /** Stdout lines that are not one whole JSON object. */
+  broken: string[];
   stderr: string[];
   port(): number;
   /** Resolves with the first line (already seen or still to come) that matches. */
@@ -70,6 +72,7 @@ function startCluster(extra: Record<string, string> = {}): Cluster {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
+  const broken: string[] = [];
   const stderr: string[] = [];
   const waiters: Array<{ match: (line: LogLine) => boolean; resolve(line: LogLine): void }> = [];
   createInterface({ input: child.stdout }).on('line', (text) => {
@@ -77,6 +80,7 @@ function startCluster(extra: Record<string, string> = {}): Cluster {
     try {
       line = JSON.parse(text) as LogLine;
     } catch {
+      broken.push(text);
       return;
     }
     lines.push(line);
@@ -90,6 +94,7 @@ function startCluster(extra: Record<string, string> = {}): Cluster {
   const cluster: Cluster = {
     child,
     lines,
+    broken,
     stderr,
     exited,
     port() {
@@ -159,14 +164,48 @@ describe('WEB_CONCURRENCY=2 (node:cluster workers)', () => {
     const workers = await bothWorkersListening(c);
     const requests = 20;
     for (let i = 0; i < requests; i++) expect((await get(c.port(), '/predict?x=2')).status).toBe(200);
-    // Both workers answered some of them (one access-log line each)...
-    const served = c.lines.filter((l) => l.msg === 'request completed').map((l) => l.pid);
+    // Both workers answered some of them (one access-log line each, written
+    // in batches at most LOG_FLUSH_MS late)...
+    const completed = (l: LogLine): boolean => l.msg === 'request completed';
+    await c.waitFor(() => c.lines.filter(completed).length >= requests, `${requests} access-log lines`);
+    const served = c.lines.filter(completed).map((l) => l.pid);
     expect(new Set(served)).toEqual(new Set(workers));
     // ...and /metrics, answered by one worker, counts all of them.
     const metrics = await get(c.port(), '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain(`http_requests_total{method="GET",route="/predict",status_code="200"} ${requests}`);
     expect(metrics.body).toContain(`predictions_total{endpoint="json"} ${requests}`);
+  });
+
+  it('writes every access-log line whole, none lost, while both workers log at once', async () => {
+    const c = startCluster();
+    await bothWorkersListening(c);
+    // Keep-alive connections spread over both workers, all busy at once, so
+    // both write batches of lines to the one stdout pipe at the same time.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const requests = 3000;
+    const statuses = await Promise.all(
+      Array.from(
+        { length: requests },
+        (_, i) =>
+          new Promise<number>((resolve, reject) => {
+            http
+              .get(`http://127.0.0.1:${c.port()}/predict?x=${i}`, { agent }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              })
+              .on('error', reject);
+          }),
+      ),
+    );
+    agent.destroy();
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    c.child.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+    expect(c.broken).toEqual([]);
+    const logged = c.lines.filter((l) => l.msg === 'request completed').map((l) => (l.req as { url: string }).url);
+    expect(logged.sort()).toEqual(Array.from({ length: requests }, (_, i) => `/predict?x=${i}`).sort());
+    expect(new Set(c.lines.filter((l) => l.msg === 'request completed').map((l) => l.pid)).size).toBe(2);
   });
 
   it('drains every worker on SIGTERM and exits 0', async () => {
