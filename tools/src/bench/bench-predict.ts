@@ -20,6 +20,14 @@
  * - bare Fastify: one process, logger off, one route returning a constant
  *   body of the same shape: what a Node process does with no work at all.
  *
+ * Memory: a fresh `ours`, then `--batch-uploads` uploads (default 4) of a
+ *   `--batch-rows` one-column CSV (default 1,000,000; 0 skips) to POST
+ *   /batch_prediction with curl, each answer checked row by row; the peak
+ *   RSS (VmHWM) of the primary and of every worker against its own RSS
+ *   when idle. Target: every process under 150 MB (decimal megabytes).
+ *   New connections are dealt to the workers in turn, so each worker
+ *   answers some of the uploads.
+ *
  * Load: wrk, 1 thread, 64 connections (`apt-get install wrk`); autocannon
  * when wrk is missing. Each target is warmed up, then the targets take
  * turns in rounds whose order alternates; figures are medians, ratios are
@@ -29,14 +37,18 @@
  *
  *   npm run bench:predict
  *   node tools/dist/bench/bench-predict.js [--duration 5] [--warmup 2] [--rounds 3] [--connections 64]
+ *        [--batch-rows 1000000] [--batch-uploads 4]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
+import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
+import { checkAnswer, curlUpload, writeCsv } from './batch-files';
 import { HOST, cannon, killChildren } from './server-children';
 import { benchResult, makeLog, median, positive, table } from './report';
 
@@ -47,6 +59,7 @@ const FLASK_ISSUE_RPS = 8608;
 const RATIO_TARGET = 5;
 const RATE_LIMIT_OUT_OF_REACH = '1000000000';
 const START_TIMEOUT_MS = 60_000;
+const RSS_TARGET_MB = 150;
 const BODY = { x: 2, prediction: 60.17183394231731, extrapolated: false, model: { name: 'apartment-rent-price', version: '1.0.0' } };
 
 const FLASK_APP = `from flask import Flask, jsonify, request
@@ -110,9 +123,9 @@ function haveFlask(): string | null {
 
 const haveWrk = (): boolean => spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 
-async function startOurs(dir: string): Promise<Target> {
+async function startOurs(dir: string, logName = 'ours.log'): Promise<Target> {
   const port = await freePort();
-  const logFile = fs.openSync(path.join(dir, 'ours.log'), 'w');
+  const logFile = fs.openSync(path.join(dir, logName), 'w');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     PORT: String(port),
@@ -168,6 +181,65 @@ async function measure(url: string, connections: number, seconds: number, wrk: b
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** VmRSS (now) and VmHWM (peak so far) of a process, in decimal megabytes. */
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: (kb('VmRSS') * 1024) / 1e6, peak: (kb('VmHWM') * 1024) / 1e6 };
+}
+
+function childPids(pid: number): number[] {
+  const text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return text === '' ? [] : text.split(/\s+/).map(Number);
+}
+
+interface ProcessMemory {
+  role: string;
+  idleMb: number;
+  peakMb: number;
+}
+
+/**
+ * A fresh server as shipped, every worker up, then `uploads` batch uploads
+ * of `rows` values, each answer checked: each process's peak against its
+ * own idle RSS.
+ */
+async function measureBatchMemory(dir: string, rows: number, uploads: number): Promise<ProcessMemory[]> {
+  const input = path.join(dir, `x-${rows}.csv`);
+  const output = path.join(dir, 'answer.csv');
+  await writeCsv(input, rows);
+  const model = loadModel(DEFAULT_MODEL_PATH);
+  const ours = await startOurs(dir, 'ours-batch.log');
+  try {
+    const primary = ours.child.pid!;
+    const expected = Number(process.env.WEB_CONCURRENCY ?? os.availableParallelism());
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (expected > 1 && childPids(primary).length < expected) {
+      if (Date.now() > deadline) throw new Error(`only ${childPids(primary).length} of ${expected} workers started`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // Let every worker finish starting before its idle figure is read.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const pids = expected > 1 ? [primary, ...childPids(primary)] : [primary];
+    const idle = pids.map((pid) => memoryMb(pid).rss);
+    const url = ours.url.replace(PREDICT_PATH, '/batch_prediction');
+    for (let i = 0; i < uploads; i++) {
+      const result = await curlUpload(url, input, output);
+      if (result.status !== 200) throw new Error(`upload ${i + 1} answered ${result.status}`);
+      await checkAnswer(output, rows, model);
+      log(`upload ${i + 1} of ${int(rows)} rows: 200 in ${result.wall.toFixed(2)} s, answer checked`);
+    }
+    return pids.map((pid, i) => ({
+      role: expected > 1 ? (i === 0 ? 'primary' : `worker ${i}`) : 'server (one process)',
+      idleMb: idle[i],
+      peakMb: memoryMb(pid).peak,
+    }));
+  } finally {
+    ours.child.kill('SIGTERM');
+    await once(ours.child, 'exit');
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
@@ -178,6 +250,8 @@ async function main(): Promise<void> {
       connections: { type: 'string' },
       role: { type: 'string' },
       port: { type: 'string' },
+      'batch-rows': { type: 'string' },
+      'batch-uploads': { type: 'string' },
     },
   });
   if (values.role === 'bare') {
@@ -190,6 +264,8 @@ async function main(): Promise<void> {
   const warmup = positive('warmup', values.warmup, 2);
   const rounds = positive('rounds', values.rounds, 3);
   const connections = positive('connections', values.connections, 64);
+  const batchRows = values['batch-rows'] === '0' ? 0 : positive('batch-rows', values['batch-rows'], 1_000_000);
+  const batchUploads = positive('batch-uploads', values['batch-uploads'], 4);
   if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run npm run build first`);
   const wrk = haveWrk();
   if (!wrk) log('wrk not found (apt-get install wrk): using autocannon, which needs a core of its own');
@@ -261,6 +337,36 @@ async function main(): Promise<void> {
       referenceLabel: 'req/s bare Fastify',
       ratio: vsBare,
     });
+    for (const t of targets) t.child.kill('SIGTERM');
+
+    if (batchRows > 0) {
+      log(`memory: ${batchUploads} uploads of ${int(batchRows)} rows to a fresh server`);
+      const memory = await measureBatchMemory(dir, batchRows, batchUploads);
+      const worst = memory.reduce((a, b) => (b.peakMb > a.peakMb ? b : a));
+      console.log(`\nPeak RSS (VmHWM, decimal MB) of each process of ours during ${batchUploads} uploads of ${int(batchRows)} values`);
+      console.log(
+        table([
+          ['process', 'idle RSS MB', 'peak RSS MB', 'peak / idle', `< ${RSS_TARGET_MB} MB`],
+          ...memory.map((m) => [
+            m.role,
+            m.idleMb.toFixed(1),
+            m.peakMb.toFixed(1),
+            (m.peakMb / m.idleMb).toFixed(2),
+            m.peakMb < RSS_TARGET_MB ? 'yes' : 'no',
+          ]),
+        ]),
+      );
+      benchResult({
+        figure: `peak RSS of the largest server process, ${batchUploads} batch uploads of ${int(batchRows)} values`,
+        value: worst.peakMb,
+        unit: 'MB',
+        reference: worst.idleMb,
+        referenceLabel: `MB, the same process (${worst.role}) idle`,
+        ratio: worst.peakMb / worst.idleMb,
+        target: `< ${RSS_TARGET_MB} MB`,
+        pass: worst.peakMb < RSS_TARGET_MB,
+      });
+    }
   } finally {
     for (const t of targets) t.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -38,12 +38,10 @@
  *
  * Traffic goes to 127.0.0.1 only; every wait is bounded in time.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { predict, type ModelArtifact } from '@realxdeal/model';
@@ -61,10 +59,10 @@ import {
   pinSelf,
   startChild as startServerChild,
   stopChild,
-  valueText,
   type Server,
 } from './server-children';
 import { benchResult, makeLog, median, positive, table } from './report';
+import { checkAnswer, curlUpload, writeCsv } from './batch-files';
 import { ANALYSIS_P99_TARGET_MS, measureAnalysis, predictTargetMs } from './server-analysis';
 
 /** MariaDB for the /analysis figures: MYSQL_URL, else the local test server. */
@@ -75,7 +73,6 @@ const RPS_RATIO_TARGET = 0.8;
 const BATCH_SECONDS_TARGET = 0.8;
 const RSS_TARGET_MB = 150;
 const RSS_GROWTH_TARGET = 1.1;
-const CURL_MAX_SECONDS = 300;
 const RATE_LIMIT_OUT_OF_REACH = '1000000000';
 
 const log = makeLog('bench-server');
@@ -275,76 +272,6 @@ async function measureHttp(args: Args, database: string, expected: number): Prom
 }
 
 // --- Batch ------------------------------------------------------------------
-
-async function writeCsv(file: string, rows: number): Promise<number> {
-  const out = fs.createWriteStream(file);
-  const LINES_PER_WRITE = 10_000;
-  out.write('x\n');
-  for (let start = 0; start < rows; start += LINES_PER_WRITE) {
-    const parts: string[] = [];
-    for (let i = start; i < Math.min(rows, start + LINES_PER_WRITE); i++) parts.push(valueText(i));
-    if (!out.write(`${parts.join('\n')}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return fs.statSync(file).size;
-}
-
-/**
- * Every line of the answer: the header, then `x,prediction,` in input order
- * with the prediction within rounding (6 decimals) of the model's own.
- */
-async function checkAnswer(file: string, rows: number, model: ModelArtifact): Promise<void> {
-  const lines = createInterface({ input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  let n = -1;
-  for await (const line of lines) {
-    if (n === -1) {
-      if (line !== 'x,prediction,error') throw new Error(`answer header is ${JSON.stringify(line)}`);
-    } else {
-      const [x, prediction, error] = line.split(',');
-      const want = predict(model, Number(valueText(n))).prediction;
-      if (x !== valueText(n) || error !== '' || !(Math.abs(Number(prediction) - want) <= 5e-7 + Math.abs(want) * 1e-12)) {
-        throw new Error(`answer row ${n + 1} is ${JSON.stringify(line)}; expected x ${valueText(n)}, prediction ≈ ${want}, no error`);
-      }
-    }
-    n++;
-  }
-  if (n !== rows) throw new Error(`the answer has ${n} rows, expected ${rows}`);
-}
-
-/** curl's own figures: status and total seconds. Wall time is measured around it. */
-function curlUpload(url: string, input: string, output: string): Promise<{ status: number; wall: number; curl: number }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(
-      'curl',
-      [
-        '-sS',
-        '--max-time',
-        String(CURL_MAX_SECONDS),
-        '-o',
-        output,
-        '-w',
-        '%{http_code} %{time_total}',
-        '-F',
-        `file=@${input};type=text/csv`,
-        url,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return reject(new Error(`curl failed (exit ${String(code)}): ${err.trim()}`));
-      const [status, total] = out.trim().split(' ');
-      resolve({ status: Number(status), wall, curl: Number(total) });
-    });
-  });
-}
 
 interface BatchFigures {
   rows: number;
