@@ -62,7 +62,7 @@ const START_TIMEOUT_MS = 60_000;
 const RSS_TARGET_MB = 150;
 const BODY = { x: 2, prediction: 60.17183394231731, extrapolated: false, model: { name: 'apartment-rent-price', version: '1.0.0' } };
 
-const FLASK_APP = `from flask import Flask, jsonify, request
+const FLASK_APP = `from flask import Flask, Response, jsonify, request
 
 app = Flask(__name__)
 
@@ -71,7 +71,22 @@ app = Flask(__name__)
 def predict():
     x = float(request.args["x"])
     return jsonify(x=x, prediction=29.9 * x + 0.37, extrapolated=False, model={"name": "apartment-rent-price", "version": "1.0.0"})
+
+
+@app.post("/batch_prediction")
+def batch_prediction():
+    lines = request.files["file"].read().decode("utf-8").split("\\n")
+    out = ["x,prediction,error"]
+    for text in lines[1:]:
+        if text == "":
+            continue
+        try:
+            out.append(f"{text},{29.9 * float(text) + 0.37},")
+        except ValueError:
+            out.append(f"{text},,not a number")
+    return Response("\\n".join(out) + "\\n", mimetype="text/csv")
 `;
+const BATCH_RATIO_TARGET = 0.5;
 
 const log = makeLog('bench-predict');
 
@@ -199,17 +214,36 @@ interface ProcessMemory {
   peakMb: number;
 }
 
+interface BatchResult {
+  memory: ProcessMemory[];
+  oursSeconds: number[];
+  /** Empty without a Flask peer. */
+  flaskSeconds: number[];
+}
+
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  for await (const chunk of fs.createReadStream(file)) {
+    for (const byte of chunk as Buffer) if (byte === 0x0a) lines++;
+  }
+  return lines;
+}
+
 /**
  * A fresh server as shipped, every worker up, then `uploads` batch uploads
  * of `rows` values, each answer checked: each process's peak against its
- * own idle RSS.
+ * own idle RSS. With a Flask peer, the same uploads to it in turn (wall
+ * seconds of each, its answer's line count checked).
  */
-async function measureBatchMemory(dir: string, rows: number, uploads: number): Promise<ProcessMemory[]> {
+async function measureBatch(dir: string, rows: number, uploads: number, withFlask: boolean): Promise<BatchResult> {
   const input = path.join(dir, `x-${rows}.csv`);
   const output = path.join(dir, 'answer.csv');
   await writeCsv(input, rows);
   const model = loadModel(DEFAULT_MODEL_PATH);
   const ours = await startOurs(dir, 'ours-batch.log');
+  const flask = withFlask ? await startFlask(dir) : null;
+  const oursSeconds: number[] = [];
+  const flaskSeconds: number[] = [];
   try {
     const primary = ours.child.pid!;
     const expected = Number(process.env.WEB_CONCURRENCY ?? os.availableParallelism());
@@ -222,21 +256,29 @@ async function measureBatchMemory(dir: string, rows: number, uploads: number): P
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const pids = expected > 1 ? [primary, ...childPids(primary)] : [primary];
     const idle = pids.map((pid) => memoryMb(pid).rss);
-    const url = ours.url.replace(PREDICT_PATH, '/batch_prediction');
+    const uploadTo = async (target: Target, i: number): Promise<void> => {
+      const result = await curlUpload(target.url.replace(PREDICT_PATH, '/batch_prediction'), input, output);
+      if (result.status !== 200) throw new Error(`${target.name}: upload ${i + 1} answered ${result.status}`);
+      if (target.name === 'ours') await checkAnswer(output, rows, model);
+      else if ((await countLines(output)) !== rows + 1) throw new Error(`${target.name}: upload ${i + 1} answered a short file`);
+      (target.name === 'ours' ? oursSeconds : flaskSeconds).push(result.wall);
+      log(`${target.name}: upload ${i + 1} of ${int(rows)} rows: 200 in ${result.wall.toFixed(2)} s, answer checked`);
+    };
     for (let i = 0; i < uploads; i++) {
-      const result = await curlUpload(url, input, output);
-      if (result.status !== 200) throw new Error(`upload ${i + 1} answered ${result.status}`);
-      await checkAnswer(output, rows, model);
-      log(`upload ${i + 1} of ${int(rows)} rows: 200 in ${result.wall.toFixed(2)} s, answer checked`);
+      const order = flask === null ? [ours] : i % 2 === 0 ? [ours, flask] : [flask, ours];
+      for (const target of order) await uploadTo(target, i);
     }
-    return pids.map((pid, i) => ({
+    const memory = pids.map((pid, i) => ({
       role: expected > 1 ? (i === 0 ? 'primary' : `worker ${i}`) : 'server (one process)',
       idleMb: idle[i],
       peakMb: memoryMb(pid).peak,
     }));
+    return { memory, oursSeconds, flaskSeconds };
   } finally {
-    ours.child.kill('SIGTERM');
-    await once(ours.child, 'exit');
+    for (const target of flask === null ? [ours] : [ours, flask]) {
+      target.child.kill('SIGTERM');
+      await once(target.child, 'exit');
+    }
   }
 }
 
@@ -341,7 +383,7 @@ async function main(): Promise<void> {
 
     if (batchRows > 0) {
       log(`memory: ${batchUploads} uploads of ${int(batchRows)} rows to a fresh server`);
-      const memory = await measureBatchMemory(dir, batchRows, batchUploads);
+      const { memory, oursSeconds, flaskSeconds } = await measureBatch(dir, batchRows, batchUploads, flaskMissing === null);
       const worst = memory.reduce((a, b) => (b.peakMb > a.peakMb ? b : a));
       console.log(`\nPeak RSS (VmHWM, decimal MB) of each process of ours during ${batchUploads} uploads of ${int(batchRows)} values`);
       console.log(
@@ -366,6 +408,23 @@ async function main(): Promise<void> {
         target: `< ${RSS_TARGET_MB} MB`,
         pass: worst.peakMb < RSS_TARGET_MB,
       });
+      if (flaskSeconds.length > 0) {
+        const perUpload = oursSeconds.map((o, i) => o / flaskSeconds[i]);
+        console.log(
+          `\nPOST /batch_prediction, ${int(batchRows)} values, curl -F, wall seconds: ours ${oursSeconds.map((x) => x.toFixed(2)).join(', ')}; ` +
+            `Flask peer ${flaskSeconds.map((x) => x.toFixed(2)).join(', ')}; ours / Flask by upload ${perUpload.map((r) => r.toFixed(2)).join(', ')}`,
+        );
+        benchResult({
+          figure: `batch upload of ${int(batchRows)} values vs Flask peer`,
+          value: median(oursSeconds),
+          unit: 's',
+          reference: median(flaskSeconds),
+          referenceLabel: 's Flask + gunicorn (2 workers)',
+          ratio: median(perUpload),
+          target: `<= ${BATCH_RATIO_TARGET}`,
+          pass: median(perUpload) <= BATCH_RATIO_TARGET,
+        });
+      }
     }
   } finally {
     for (const t of targets) t.child.kill('SIGTERM');
