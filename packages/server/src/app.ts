@@ -21,6 +21,7 @@ import databasePlugin from './plugins/app/database';
 import metricsPlugin from './plugins/app/metrics';
 import errorHandler from './plugins/app/error-handler';
 import { AccessLogController } from './lib/access-log';
+import type { AskForLease } from './lib/cluster-rate-limit';
 import pageRoutes from './routes/pages';
 import predictRoutes from './routes/predict';
 import batchRoutes from './routes/batch';
@@ -38,6 +39,8 @@ export interface BuildAppOptions {
   config?: Partial<ServerConfig>;
   /** Fastify's pino options; false (the default) for tests. */
   logger?: boolean | object;
+  /** In a cluster worker: rate-limit budgets leased from the primary (see cluster.ts). */
+  rateLimitLeases?: AskForLease;
 }
 
 /** An incoming id is kept only if it cannot smuggle anything into a log line. */
@@ -111,6 +114,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(helmet);
   await app.register(rateLimit, {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
+    leases: options.rateLimitLeases,
     expensive: [
       { method: 'POST', prefix: '/batch_prediction', perMinute: config.BATCH_RATE_LIMIT_PER_MINUTE },
       { method: 'GET', prefix: '/analysis', perMinute: config.ANALYSIS_RATE_LIMIT_PER_MINUTE },

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { hostname, availableParallelism } from 'node:os';
 import { AggregatorRegistry, type Registry } from 'prom-client';
+import { RateLimitLedger, answerLease, isLeaseRequest } from './lib/cluster-rate-limit';
 
 /**
  * Several server processes on one port (`WEB_CONCURRENCY`, node:cluster):
@@ -10,15 +11,11 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
  * The primary only supervises. It starts one worker first and the others
  * once that one listens (the first applies the schema migrations alone, and
  * a config or model error stops the start once instead of in every worker),
- * replaces a worker that dies, drains every worker on SIGTERM/SIGINT, and
- * answers the workers' requests for cluster-wide metrics.
- *
- * Rate limits stay per client IP, counted in each worker's memory: a
- * connection is served by one worker for its whole life, so a client on
- * one keep-alive connection sees exactly RATE_LIMIT_PER_MINUTE, and a
- * client spreading connections over N workers at most N times that, the
- * same trade replicas already make. A hard global limit belongs at the edge
- * (or in a shared store).
+ * replaces a worker that dies, drains every worker on SIGTERM/SIGINT,
+ * answers the workers' requests for cluster-wide metrics, and holds every
+ * client's rate-limit budget, which it leases to the workers a few requests
+ * at a time (lib/cluster-rate-limit.ts): a client gets its limit per
+ * replica however many workers its connections reach.
  */
 
 const METRICS_REQUEST = 'realxdeal:metrics-request';
@@ -105,7 +102,12 @@ export function runPrimary(options: PrimaryOptions): void {
     return worker;
   };
 
+  const ledger = new RateLimitLedger();
   cluster.on('message', (worker, message: unknown) => {
+    if (isLeaseRequest(message)) {
+      if (worker.isConnected()) worker.send(answerLease(ledger, message));
+      return;
+    }
     if (!isMessage<MetricsRequest>(message, METRICS_REQUEST)) return;
     const reply = (response: Omit<MetricsResponse, 'type' | 'id'>): void => {
       if (worker.isConnected()) worker.send({ type: METRICS_RESPONSE, id: message.id, ...response });

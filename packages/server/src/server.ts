@@ -10,6 +10,7 @@ import { buildApp } from './app';
 import { clusterMetricsSource, isClusterWorker, runPrimary, workerCount } from './cluster';
 import { loadConfig, type ServerConfig } from './config';
 import { isServerError } from './errors';
+import { askPrimary } from './lib/cluster-rate-limit';
 import { chooseLogFormat, listeningText, loggerOptions } from './log-format';
 
 /** How often a database that was down at start is tried again. */
@@ -48,7 +49,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   }
 
   const logFormat = chooseLogFormat(process.stdout);
-  const app = await buildApp({ model, database, config, logger: loggerOptions(logFormat, config.LOG_LEVEL) });
+  const app = await buildApp({
+    model,
+    database,
+    config,
+    logger: loggerOptions(logFormat, config.LOG_LEVEL),
+    rateLimitLeases: isClusterWorker() ? askPrimary() : undefined,
+  });
   if (isClusterWorker()) app.metrics.text = clusterMetricsSource(app.metrics.registry);
   if (database !== null) await ensureSchema(database, app.log);
 

@@ -208,6 +208,21 @@ describe('WEB_CONCURRENCY=2 (node:cluster workers)', () => {
     expect(new Set(c.lines.filter((l) => l.msg === 'request completed').map((l) => l.pid)).size).toBe(2);
   });
 
+  it('holds a client to its rate limit across both workers, not the limit per worker', async () => {
+    const limit = 10;
+    const c = startCluster({ RATE_LIMIT_PER_MINUTE: String(limit) });
+    const workers = await bothWorkersListening(c);
+    // A fresh connection per request: the primary deals them to the workers in turn.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3 * limit; i++) statuses.push((await get(c.port(), '/predict?x=2')).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2 * limit);
+    // Both workers answered: without the shared budget each would have let `limit` through.
+    const completed = (l: LogLine): boolean => l.msg === 'request completed';
+    await c.waitFor(() => c.lines.filter(completed).length >= 3 * limit, 'every access-log line');
+    expect(new Set(c.lines.filter(completed).map((l) => l.pid))).toEqual(new Set(workers));
+  });
+
   it('drains every worker on SIGTERM and exits 0', async () => {
     const c = startCluster();
     const workers = await bothWorkersListening(c);

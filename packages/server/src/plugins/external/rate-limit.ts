@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { RouteOptions } from 'fastify';
 import { ServerError, ServerErrorCode } from '../../errors';
+import { LeasedRateLimitStore, type AskForLease } from '../../lib/cluster-rate-limit';
 
 /** Routes whose requests cost far more than a prediction, with their own, tighter budget. */
 export interface ExpensiveRoutes {
@@ -16,12 +17,34 @@ export interface RateLimitOptions {
   /** Requests per client IP per minute; 0 disables the general limiter. */
   perMinute: number;
   expensive?: readonly ExpensiveRoutes[];
+  /**
+   * In a cluster worker: budgets are the primary's, leased to the workers
+   * (lib/cluster-rate-limit.ts), so a client's limit is the same however
+   * many workers its connections reach. Unset: this process's memory.
+   */
+  leases?: AskForLease;
+}
+
+/** @fastify/rate-limit options for budgets leased from the cluster primary. */
+function sharedStore(leases: AskForLease): { store: FastifyRateLimitStoreCtor; skipOnError: boolean } {
+  return {
+    store: class SharedStore extends LeasedRateLimitStore {
+      constructor() {
+        super(leases);
+      }
+    },
+    // The primary not answering (it is busy or gone) lets requests through
+    // rather than failing them: predictions stay up.
+    skipOnError: true,
+  };
 }
 
 /**
  * Counted per client IP (`request.ip`, so TRUST_PROXY decides what the
- * client is behind a proxy), in memory, per process. An expensive route
- * counts against its own budget instead of the general one.
+ * client is behind a proxy): in memory in a single process, or from the
+ * primary's budgets in a cluster worker. An expensive route counts against
+ * its own budget instead of the general one; its keys carry the group's
+ * name, so one store can hold every budget.
  */
 export default fp<RateLimitOptions>(
   async (app, opts) => {
@@ -47,7 +70,9 @@ export default fp<RateLimitOptions>(
       ];
     });
 
+    const shared = opts.leases === undefined ? {} : sharedStore(opts.leases);
     await app.register(rateLimit, {
+      ...shared,
       global: opts.perMinute > 0,
       max: opts.perMinute,
       timeWindow: 60_000,
@@ -59,7 +84,10 @@ export default fp<RateLimitOptions>(
         ),
     });
     // One limiter (one store) per group: all of a group's routes share a client's budget.
-    for (const group of expensive) limiters.set(group, app.rateLimit({ max: group.perMinute, timeWindow: 60_000 }));
+    for (const group of expensive) {
+      const name = `${group.method} ${group.prefix} `;
+      limiters.set(group, app.rateLimit({ max: group.perMinute, timeWindow: 60_000, keyGenerator: (request) => name + request.ip }));
+    }
   },
   { name: 'realxdeal-rate-limit' },
 );
