@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'load', script: 'bench-load.js' },
   { name: 'bounds', script: 'bench-bounds.js' },
   { name: 'analysis', script: 'bench-analysis.js' },
+  { name: 'answers', script: 'bench-answers.js' },
   { name: 'server', script: 'bench-server.js' },
   { name: 'predict', script: 'bench-predict.js' },
 ] as const;

@@ -16,25 +16,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { answerAll, type AnalysisAnswers } from 'analysis';
-import { loadCsv, migrate, openDatabase, type Database } from 'loader';
-import { postingsStream } from '../generator/generate-postings';
+import { migrate, openDatabase, type Database } from 'loader';
+import { fillGenerated, GENERATED_MONTH as MONTH, tableSizeNote } from './generated-table';
 import { benchResult, median } from './report';
 
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
 const BENCH_DATABASE = 'rxd_bench_analysis';
-const MONTH = '2021-02';
-const SEED = 20210201;
-
-// ---------------------------------------------------------------------------
-// The table: the seeded generator's month (weekday seasonality, an outage
-// day and its backfill, realistic categories and prices), clean so every row
-// lands, loaded the way the CLI loads it.
-
-async function fillPostings(db: Database, rows: number): Promise<void> {
-  await loadCsv(db, postingsStream({ rows, seed: SEED, month: MONTH, dirty: false }), { rejectFile: null, sourceName: 'generated.csv' });
-  // Fresh statistics, as a table that has been in use would have.
-  await db.knex.raw(db.dialect === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE postings');
-}
 
 // ---------------------------------------------------------------------------
 // The plain SQL: what a MySQL user would write for the same questions, one
@@ -168,7 +155,7 @@ interface EngineResult {
 
 async function benchEngine(engine: string, db: Database, rows: number, runs: number): Promise<EngineResult> {
   await migrate(db);
-  const fillSeconds = await timed(() => fillPostings(db, rows));
+  const fillSeconds = await timed(() => fillGenerated(db, rows));
   const mysql = db.dialect === 'mysql';
   // One untimed round warms caches for both sides alike and checks that
   // they agree.
@@ -180,23 +167,7 @@ async function benchEngine(engine: string, db: Database, rows: number, runs: num
     ours.push(await timed(async () => (answers = await answerAll(db.knex))));
     plain.push(await timed(() => runPlain(db.knex, mysql)));
   }
-  return { engine, rows, fillSeconds, ours: median(ours), plain: median(plain), answers, agree, note: await sizeNote(db) };
-}
-
-async function sizeNote(db: Database): Promise<string> {
-  const mib = (bytes: unknown): string => `${Math.round(Number(bytes) / 1048576)} MiB`;
-  if (db.dialect === 'sqlite') {
-    const [pages] = rowsOf(await db.knex.raw('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'), false);
-    return `database file ${mib(pages?.bytes)}`;
-  }
-  const [row] = rowsOf(
-    await db.knex.raw(
-      `SELECT @@innodb_buffer_pool_size AS pool, data_length + index_length AS bytes
-         FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'postings'`,
-    ),
-    true,
-  );
-  return `postings table and indexes ${mib(row?.bytes)}, innodb_buffer_pool_size ${mib(row?.pool)}`;
+  return { engine, rows, fillSeconds, ours: median(ours), plain: median(plain), answers, agree, note: await tableSizeNote(db) };
 }
 
 async function withMysql(rows: number, runs: number, url: string, keep: boolean): Promise<EngineResult> {

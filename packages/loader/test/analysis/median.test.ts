@@ -96,3 +96,51 @@ describe.each(ENGINES)('question 1 medians on %s', (engine) => {
     }
   });
 });
+
+describe.each(ENGINES)('question 1 medians from a sample on %s', (engine) => {
+  let seeded: SeededDatabase;
+  beforeAll(async () => {
+    seeded = await seededDatabase(engine, [...HAND_MADE, ...RANDOM.flat()]);
+  });
+  afterAll(async () => {
+    await seeded?.dispose();
+  });
+
+  it('are the same whatever part of the table the sample sees', async () => {
+    const whole = await avgPricePerM2(seeded.db.knex);
+    for (const sampleRows of [1, 30, 150, 400]) {
+      expect(await avgPricePerM2(seeded.db.knex, { sampleRows })).toEqual(whole);
+    }
+  });
+});
+
+describe.each(ENGINES)('a misleading sample on %s', (engine) => {
+  // The first postings by uuid all cost 1000/m²; the middle ones 150 and 151.
+  const SKEWED = [
+    ...Array.from({ length: 100 }, () => priced('SKEWED', 1000, 1)),
+    ...Array.from({ length: 200 }, (_, i) => priced('SKEWED', i + 1, 1)),
+  ];
+  let seeded: SeededDatabase;
+  beforeAll(async () => {
+    seeded = await seededDatabase(engine, SKEWED);
+  });
+  afterAll(async () => {
+    await seeded?.dispose();
+  });
+
+  it('costs another statement, never a wrong median', async () => {
+    const statements: string[] = [];
+    const count = (query: { sql: string }): void => void statements.push(query.sql);
+    seeded.db.knex.on('query', count);
+    try {
+      const rows = await avgPricePerM2(seeded.db.knex, { sampleRows: 100 });
+      expect(rows).toEqual([
+        { category: 'SKEWED', postings: 300, avg_price_per_m2: (100 * 1000 + 20100) / 300, median_price_per_m2: 150.5 },
+      ]);
+    } finally {
+      seeded.db.knex.off('query', count);
+    }
+    // MariaDB: the sample, the one-scan statement, then the two-pass one.
+    expect(statements).toHaveLength(engine === 'mysql' ? 3 : 1);
+  });
+});
