@@ -60,6 +60,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         : { level: config.LOG_LEVEL, ...options.logger };
 
   const connectionErrors = clientErrors();
+  const accessLog = new AccessLogController({ sample: config.ACCESS_LOG_SAMPLE, maxPerSecond: config.ACCESS_LOG_MAX_PER_SECOND });
   const app = Fastify({
     logger,
     clientErrorHandler: connectionErrors.handler,
@@ -82,7 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // No type coercion: `{"x": 2}` is not a list and `"2"` is not a number.
     // Query strings and forms are declared as strings, so they need none.
     ajv: { customOptions: { coerceTypes: false } },
-    logController: new AccessLogController(config.ACCESS_LOG_SAMPLE),
+    logController: accessLog,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Which socket has a response under way, so a client error on it closes
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('preClose', async () => {
     closing = true;
   });
+  app.addHook('onClose', async () => accessLog.flush());
   // Hooks on every request take a callback, not a promise: a prediction is
   // small enough that each hook's promise and microtask show in its cost.
   app.addHook('onSend', (request, reply, payload, done) => {

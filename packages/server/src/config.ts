@@ -22,6 +22,8 @@ export interface ServerConfig {
   LOG_LEVEL: LogLevel;
   /** Fraction of successful requests (status < 400) that get an access-log line; failures always do. */
   ACCESS_LOG_SAMPLE: number;
+  /** Successful-request access-log lines per second per process (a line a second says how many more there were); 0 = no cap. */
+  ACCESS_LOG_MAX_PER_SECOND: number;
   /** Server processes (node:cluster workers); unset means one per available core. */
   WEB_CONCURRENCY?: number;
 }
@@ -78,6 +80,7 @@ function configSchema() {
       'TRUST_PROXY',
       'LOG_LEVEL',
       'ACCESS_LOG_SAMPLE',
+      'ACCESS_LOG_MAX_PER_SECOND',
     ],
     properties: {
       PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
@@ -98,6 +101,7 @@ function configSchema() {
       TRUST_PROXY: { type: 'string', minLength: 1, default: 'false' },
       LOG_LEVEL: { type: 'string', enum: [...LOG_LEVELS], default: 'info' },
       ACCESS_LOG_SAMPLE: { type: 'number', minimum: 0, maximum: 1, default: 1 },
+      ACCESS_LOG_MAX_PER_SECOND: { type: 'integer', minimum: 0, default: 1000 },
       WEB_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64 },
     },
   };

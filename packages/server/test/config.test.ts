@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       TRUST_PROXY: false,
       LOG_LEVEL: 'info',
       ACCESS_LOG_SAMPLE: 1,
+      ACCESS_LOG_MAX_PER_SECOND: 1000,
     });
   });
 
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
       TRUST_PROXY: '2',
       LOG_LEVEL: 'debug',
       ACCESS_LOG_SAMPLE: '0.25',
+      ACCESS_LOG_MAX_PER_SECOND: '0',
       WEB_CONCURRENCY: '3',
       HOME: '/root',
     });
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
       TRUST_PROXY: 2,
       LOG_LEVEL: 'debug',
       ACCESS_LOG_SAMPLE: 0.25,
+      ACCESS_LOG_MAX_PER_SECOND: 0,
       WEB_CONCURRENCY: 3,
     });
   });
@@ -87,6 +90,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://u:secret@h/db' }, /DATABASE_URL must start with sqlite: or mysql:\/\//],
     [{ ACCESS_LOG_SAMPLE: '1.5' }, /ACCESS_LOG_SAMPLE must be <= 1/],
     [{ ACCESS_LOG_SAMPLE: 'half' }, /ACCESS_LOG_SAMPLE must be a number/],
+    [{ ACCESS_LOG_MAX_PER_SECOND: '-1' }, /ACCESS_LOG_MAX_PER_SECOND must be >= 0/],
+    [{ ACCESS_LOG_MAX_PER_SECOND: '2.5' }, /ACCESS_LOG_MAX_PER_SECOND must be a whole number/],
     [{ WEB_CONCURRENCY: '0' }, /WEB_CONCURRENCY must be >= 1/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
