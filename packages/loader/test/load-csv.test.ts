@@ -148,6 +148,28 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
     expect(rows[0]).toMatchObject({ uuid: upper.toLowerCase(), category: 'SECOND', price: 2 });
   });
 
+  it('gives the same table and counts whatever the transaction size, a repeated uuid in a later transaction included', async () => {
+    const input = writeCsv(
+      tdb.dir,
+      'across.csv',
+      `${HEADER}\n` +
+        `${uuid(1)},FIRST,,1,1,2021-02-01 00:00:00,ONLINE\n` +
+        `${uuid(2)},B,,2,2,2021-02-02 00:00:00,ONLINE\n` +
+        `not-a-uuid,B,,2,2,2021-02-02 00:00:00,ONLINE\n` +
+        `${uuid(3)},C,,3,3,2021-02-03 00:00:00,ONLINE\n` +
+        `${uuid(1)},LAST,,4,4,2021-02-04 00:00:00,OFFLINE\n`,
+    );
+    // One row per batch and per transaction: the repeat of uuid 1 lands three commits after the first.
+    const summary = await loadCsv(db, input, { batchSize: 1, rowsPerTransaction: 1 });
+    expect(summary).toMatchObject({ rowsRead: 5, rowsLoaded: 4, rowsReplaced: 1, rowsRejected: 1 });
+    expect((await allPostings(db)).map((r) => [r.uuid, r.category])).toEqual([
+      [uuid(1), 'LAST'],
+      [uuid(2), 'B'],
+      [uuid(3), 'C'],
+    ]);
+    await expect(loadCsv(db, input, { rowsPerTransaction: 0 })).rejects.toMatchObject({ code: 'LOADER_BAD_OPTION' });
+  });
+
   it('leaves the table identical when the same file is loaded twice, counting every row as replaced', async () => {
     const input = path.join(tdb.dir, 'every-reason.csv');
     fs.copyFileSync(path.join(FIXTURES, 'every-reason.csv'), input);

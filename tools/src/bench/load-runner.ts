@@ -3,10 +3,14 @@
  * share a heap and the peak RSS is that load's alone. Prints one JSON line
  * (a LoadRunResult) on stdout.
  *
- *   node load-runner.js ours --url URL --input FILE [--write-path auto|load-data|insert]
- *     loadCsv, exactly as the CLI runs it (reject file included when given)
- *   node load-runner.js mysql-reference --url URL --input FILE
- *     MariaDB/MySQL's own bulk path on a pre-cleaned file: LOAD_DATA_REFERENCE_SQL
+ *   node load-runner.js ours --url URL --input FILE [--write-path auto|load-data|insert] [--rows-per-transaction N]
+ *        [--no-answers]
+ *     loadCsv, exactly as the CLI runs it (reject file included when given);
+ *     --no-answers skips computing the stored answers after the (timed) load
+ *   node load-runner.js mysql-reference --url URL --input FILE [--input FILE …]
+ *     MariaDB/MySQL's own bulk path on a pre-cleaned file: LOAD_DATA_REFERENCE_SQL;
+ *     with several files (pieces of one file, each with the header), one
+ *     statement per file, each in its own transaction.
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +24,13 @@ export interface LoadRunResult {
   maxRssKiB: number;
   rejected: number;
   replaced: number;
+  /** process.cpuUsage(), user + system, of this process (all its threads). */
+  cpuSeconds: number;
+}
+
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /**
@@ -52,10 +63,17 @@ export async function freshSqlite(file: string): Promise<string> {
   return url;
 }
 
-async function runOurs(url: string, input: string, rejects: string | undefined, writePath: WritePathChoice): Promise<LoadRunResult> {
+async function runOurs(
+  url: string,
+  input: string,
+  rejects: string | undefined,
+  writePath: WritePathChoice,
+  rowsPerTransaction: number | undefined,
+  answers: boolean,
+): Promise<LoadRunResult> {
   const db = await openDatabase(url);
   try {
-    const summary = await loadCsv(db, input, { rejectFile: rejects ?? null, writePath });
+    const summary = await loadCsv(db, input, { rejectFile: rejects ?? null, writePath, rowsPerTransaction, answers });
     if (writePath !== 'auto' && summary.writePath !== writePath) throw new Error(`asked for ${writePath}, ran ${summary.writePath}`);
     return {
       seconds: summary.seconds,
@@ -63,13 +81,14 @@ async function runOurs(url: string, input: string, rejects: string | undefined, 
       maxRssKiB: process.resourceUsage().maxRSS,
       rejected: summary.rowsRejected,
       replaced: summary.rowsReplaced,
+      cpuSeconds: cpuSeconds(),
     };
   } finally {
     await db.close();
   }
 }
 
-async function runMysqlReference(url: string, input: string): Promise<LoadRunResult> {
+async function runMysqlReference(url: string, inputs: string[]): Promise<LoadRunResult> {
   const db = await openDatabase(url);
   try {
     const conn = (await (db.knex.client as Knex.Client).acquireConnection()) as RawConnection;
@@ -81,13 +100,19 @@ async function runMysqlReference(url: string, input: string): Promise<LoadRunRes
         ),
       );
     const started = process.hrtime.bigint();
-    const result = (await query(LOAD_DATA_REFERENCE_SQL, input)) as { affectedRows?: number; info?: string };
+    let rows = 0;
+    for (const input of inputs) {
+      if (inputs.length > 1) await query('START TRANSACTION');
+      const result = (await query(LOAD_DATA_REFERENCE_SQL, input)) as { affectedRows?: number; info?: string };
+      if (inputs.length > 1) await query('COMMIT');
+      const records = /Records:\s*(\d+)/.exec(result.info ?? '');
+      const warnings = /Warnings:\s*(\d+)/.exec(result.info ?? '');
+      if (warnings && Number(warnings[1]) > 0) throw new Error(`the reference load had warnings: ${result.info}`);
+      rows += records ? Number(records[1]) : 0;
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const records = /Records:\s*(\d+)/.exec(result.info ?? '');
-    const warnings = /Warnings:\s*(\d+)/.exec(result.info ?? '');
-    if (warnings && Number(warnings[1]) > 0) throw new Error(`the reference load had warnings: ${result.info}`);
     await (db.knex.client as Knex.Client).releaseConnection(conn);
-    return { seconds, rows: records ? Number(records[1]) : 0, maxRssKiB: process.resourceUsage().maxRSS, rejected: 0, replaced: 0 };
+    return { seconds, rows, maxRssKiB: process.resourceUsage().maxRSS, rejected: 0, replaced: 0, cpuSeconds: cpuSeconds() };
   } finally {
     await db.close();
   }
@@ -98,21 +123,30 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       url: { type: 'string' },
-      input: { type: 'string' },
+      input: { type: 'string', multiple: true },
       rejects: { type: 'string' },
       'write-path': { type: 'string', default: 'auto' },
+      'rows-per-transaction': { type: 'string' },
+      'no-answers': { type: 'boolean', default: false },
     },
   });
   const mode = positionals[0];
-  if ((mode !== 'ours' && mode !== 'mysql-reference') || !values.url || !values.input) {
-    throw new Error('usage: load-runner ours|mysql-reference --url URL --input FILE [--rejects FILE] [--write-path auto|load-data|insert]');
+  const inputs = values.input ?? [];
+  if ((mode !== 'ours' && mode !== 'mysql-reference') || !values.url || inputs.length === 0 || (mode === 'ours' && inputs.length > 1)) {
+    throw new Error(
+      'usage: load-runner ours|mysql-reference --url URL --input FILE [--rejects FILE] [--write-path auto|load-data|insert] [--rows-per-transaction N]',
+    );
   }
+  const rowsText = values['rows-per-transaction'];
+  const rowsPerTransaction = rowsText === undefined ? undefined : Number(rowsText);
+  if (rowsPerTransaction !== undefined && (!Number.isSafeInteger(rowsPerTransaction) || rowsPerTransaction < 1))
+    throw new Error(`--rows-per-transaction must be a positive whole number, got ${rowsText}`);
   const writePath = WRITE_PATH_CHOICES.find((c) => c === values['write-path']);
   if (writePath === undefined) throw new Error(`--write-path takes ${WRITE_PATH_CHOICES.join(', ')}, got ${values['write-path']}`);
   const result =
     mode === 'ours'
-      ? await runOurs(values.url, values.input, values.rejects, writePath)
-      : await runMysqlReference(values.url, values.input);
+      ? await runOurs(values.url, inputs[0], values.rejects, writePath, rowsPerTransaction, !values['no-answers'])
+      : await runMysqlReference(values.url, inputs);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
