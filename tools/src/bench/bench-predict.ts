@@ -46,14 +46,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { DEFAULT_MODEL_PATH, loadModel } from '@realxdeal/model/node';
 import { checkAnswer, curlUpload, writeCsv } from './batch-files';
-import { HOST, cannon, killChildren } from './server-children';
+import { HOST, cannon, freePort, killChildren, memoryBytes } from './server-children';
 import { benchResult, makeLog, median, positive, table } from './report';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -104,17 +103,6 @@ interface Round {
   rps: number;
   p99Ms: number;
   non2xx: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, name: string): Promise<void> {
@@ -214,9 +202,8 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** VmRSS (now) and VmHWM (peak so far) of a process, in decimal megabytes. */
 function memoryMb(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: (kb('VmRSS') * 1024) / 1e6, peak: (kb('VmHWM') * 1024) / 1e6 };
+  const { rss, peak } = memoryBytes(pid);
+  return { rss: rss / 1e6, peak: peak / 1e6 };
 }
 
 function childPids(pid: number): number[] {

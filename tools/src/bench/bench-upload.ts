@@ -18,13 +18,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WORKER_SEMI_SPACE_FLAG } from 'server';
 import { positive } from './report';
+import { freePort, memoryBytes } from './server-children';
 
 /** The built server entry, run as its own process so its VmHWM is this upload's alone. */
 const SERVER = require.resolve('server/package.json').replace(/package\.json$/, path.join('dist', 'server.js'));
@@ -134,23 +133,6 @@ function scenarios(size: number): Scenario[] {
       },
     },
   ].filter((s: Scenario) => ONLY.length === 0 || ONLY.includes(s.name));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function procStatus(pid: number): { rss: number; peak: number } {
-  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number((text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm')) ?? [])[1]) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
 function get(agent: http.Agent, port: number, urlPath: string): Promise<{ status: number | undefined; ms: number }> {
@@ -317,14 +299,14 @@ function startPoller(port: number): { stop(): Promise<number> } {
 
 async function measure(dir: string, scenario: Scenario) {
   const server = await startServer(dir);
-  const idle = procStatus(server.pid).rss;
+  const idle = memoryBytes(server.pid).rss;
   const poller = startPoller(server.port);
   const size = sizeOf(scenario.body);
   const started = Date.now();
   const result = await upload(server.port, scenario.body, size);
   const seconds = (Date.now() - started) / 1000;
   const slowest = await poller.stop();
-  const { peak } = procStatus(server.pid);
+  const { peak } = memoryBytes(server.pid);
   await stopServer(server);
   return { size, idle, peak, slowest, seconds, ...result };
 }

@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the server benchmarks (bench-server.ts, load-test.ts):
+ * Helpers shared by the server benchmarks (bench-server, bench-predict, bench-upload, load-test):
  * server children (start, pin, stop, kill), their memory from /proc and
  * autocannon's programmatic API. Statistics and reporting are in report.ts.
  *
@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import { createInterface } from 'node:readline';
 
@@ -83,15 +84,33 @@ export function killChildren(): void {
   for (const child of children) child.kill('SIGKILL');
 }
 
-/** kB figures from /proc/<pid>/status (VmRSS now, VmHWM the peak so far), in MB. */
-export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+/** /proc/<pid>/status: VmRSS (now) and VmHWM (the peak so far), in bytes. */
+export function memoryBytes(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string): number => {
     const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
     if (match === null) throw new Error(`no ${key} in /proc/${pid}/status`);
     return Number(match[1]);
   };
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
+}
+
+/** memoryBytes in MiB (the unit these tables call MB). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const { rss, peak } = memoryBytes(pid);
+  return { rssMb: rss / 2 ** 20, peakMb: peak / 2 ** 20 };
+}
+
+/** A port that was free a moment ago on HOST, for a child to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 // --- Load generation and reporting ---------------------------------------------
