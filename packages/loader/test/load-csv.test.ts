@@ -167,7 +167,10 @@ describe.each(ENGINES)('loadCsv on %s', (engine) => {
       [uuid(2), 'B'],
       [uuid(3), 'C'],
     ]);
-    await expect(loadCsv(db, input, { rowsPerTransaction: 0 })).rejects.toMatchObject({ code: 'LOADER_BAD_OPTION' });
+    await expect(loadCsv(db, input, { rowsPerTransaction: 0 })).rejects.toMatchObject({
+      code: 'LOADER_BAD_OPTION',
+      message: 'rows per transaction must be a positive whole number, got 0',
+    });
   });
 
   it('leaves the table identical when the same file is loaded twice, counting every row as replaced', async () => {

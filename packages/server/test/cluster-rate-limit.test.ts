@@ -3,7 +3,10 @@
  * its limit however many workers its connections reach, never more.
  * Two stores sharing one ledger stand for two workers and their primary.
  */
+import { PassThrough } from 'node:stream';
+import { buildApp } from '../src/app';
 import { LEASE_SHARE, LeasedRateLimitStore, RateLimitLedger, type AskForLease } from '../src/lib/cluster-rate-limit';
+import { testModel } from './helpers';
 
 const MINUTE = 60_000;
 
@@ -101,5 +104,33 @@ describe('LeasedRateLimitStore (the workers)', () => {
   it('reports an unanswered lease as an error (which the plugin lets through: skipOnError)', async () => {
     const store = new LeasedRateLimitStore(() => Promise.reject(new Error('the cluster primary did not answer')));
     await expect(request(store, 'k', 10)).rejects.toThrow('did not answer');
+  });
+});
+
+describe('a worker whose primary does not answer a lease', () => {
+  it('serves the request, and logs a warning that says the limit was not applied and why', async () => {
+    const stream = new PassThrough();
+    let logged = '';
+    stream.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
+    const app = await buildApp({
+      model: testModel(),
+      logger: { stream },
+      rateLimitLeases: () => Promise.reject(new Error('the cluster primary did not answer a rate-limit lease within 2000 ms')),
+    });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/predict?x=2' });
+      expect(res.statusCode).toBe(200);
+      const warning = logged
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string } })
+        .find((line) => line.level === 40);
+      expect(warning).toMatchObject({
+        msg: 'rate limit not applied to a request: its budget could not be leased from the cluster primary',
+        err: { message: 'the cluster primary did not answer a rate-limit lease within 2000 ms' },
+      });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import type { RouteOptions } from 'fastify';
+import type { FastifyBaseLogger, RouteOptions } from 'fastify';
 import { ServerError, ServerErrorCode } from '../../errors';
 import { LeasedRateLimitStore, type AskForLease } from '../../lib/cluster-rate-limit';
 
@@ -26,11 +26,18 @@ export interface RateLimitOptions {
 }
 
 /** @fastify/rate-limit options for budgets leased from the cluster primary. */
-function sharedStore(leases: AskForLease): { store: FastifyRateLimitStoreCtor; skipOnError: boolean } {
+function sharedStore(leases: AskForLease, log: FastifyBaseLogger): { store: FastifyRateLimitStoreCtor; skipOnError: boolean } {
+  // The plugin swallows a store error (skipOnError); say it here, or an
+  // unlimited replica would look like a healthy one.
+  const loggedLeases: AskForLease = (...args) =>
+    leases(...args).catch((error: unknown) => {
+      log.warn({ err: error }, 'rate limit not applied to a request: its budget could not be leased from the cluster primary');
+      throw error;
+    });
   return {
     store: class SharedStore extends LeasedRateLimitStore {
       constructor() {
-        super(leases);
+        super(loggedLeases);
       }
     },
     // The primary not answering (it is busy or gone) lets requests through
@@ -70,7 +77,7 @@ export default fp<RateLimitOptions>(
       ];
     });
 
-    const shared = opts.leases === undefined ? {} : sharedStore(opts.leases);
+    const shared = opts.leases === undefined ? {} : sharedStore(opts.leases, app.log);
     await app.register(rateLimit, {
       ...shared,
       global: opts.perMinute > 0,
